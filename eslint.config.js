@@ -21,6 +21,9 @@ export default tseslint.config(
         process: 'readonly',
         globalThis: 'readonly',
       },
+      // The examples have configs of their own; with several loaded in one run, typescript-eslint
+      // needs each one's root spelled out.
+      parserOptions: { tsconfigRootDir: import.meta.dirname },
     },
     rules: {
       '@typescript-eslint/no-unused-vars': [

@@ -1,0 +1,128 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { AioContext, ClockType, MainContext, SCALE_MS, clocks } from '../../src/index.js';
+import { attachToNodeLoop } from '../../src/node/index.js';
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('attachToNodeLoop', () => {
+  it('runs a scheduled BH with nobody calling poll', async () => {
+    const ctx = new AioContext();
+    const driver = attachToNodeLoop(ctx);
+    let runs = 0;
+    const bh = ctx.bhNew(() => runs++);
+    bh.schedule();
+    expect(runs).toBe(0);
+
+    await turn();
+    expect(runs).toBe(1);
+    expect(driver.stats.progress).toBe(1);
+    bh.delete();
+    await turn();
+    driver.stop();
+    ctx.finalize();
+  });
+
+  it('runs a realtime timer once its deadline passes', async () => {
+    const ctx = new AioContext();
+    const driver = attachToNodeLoop(ctx);
+    let ranAt = -1;
+    const timer = ctx.timerNew(ClockType.REALTIME, SCALE_MS, () => {
+      ranAt = clocks.now(ClockType.REALTIME);
+    });
+    timer.mod(clocks.now(ClockType.REALTIME) / SCALE_MS + 20);
+    const deadline = timer.expireTime;
+
+    while (ranAt === -1) await sleep(5);
+    expect(ranAt).toBeGreaterThanOrEqual(deadline);
+    timer.free();
+    driver.stop();
+    ctx.finalize();
+  });
+
+  it('runs a virtual timer when the program advances the clock', async () => {
+    const ctx = new AioContext();
+    const driver = attachToNodeLoop(ctx);
+    let runs = 0;
+    const timer = ctx.timerNew(ClockType.VIRTUAL, 1, () => runs++);
+    timer.mod(clocks.now(ClockType.VIRTUAL) + 100);
+    await turn();
+    expect(runs).toBe(0);
+    clocks.virtual.advance(100);
+    await turn();
+    expect(runs).toBe(1);
+    timer.free();
+    driver.stop();
+    ctx.finalize();
+  });
+
+  it('drives a MainContext and its attached sources', async () => {
+    const main = new MainContext();
+    const ctx = new AioContext();
+    main.attach(ctx.source);
+    const driver = attachToNodeLoop(main);
+    const log: string[] = [];
+    const bh = ctx.bhNew(() => log.push('ran'));
+    bh.schedule();
+    await turn();
+    expect(log).toEqual(['ran']);
+    bh.delete();
+    await turn();
+    driver.stop();
+    ctx.finalize();
+  });
+
+  it('hands a throwing callback to onError and keeps running the others', async () => {
+    const ctx = new AioContext();
+    const errors: unknown[] = [];
+    const driver = attachToNodeLoop(ctx, { onError: (e) => errors.push(e) });
+    const log: string[] = [];
+    const good = ctx.bhNew(() => log.push('good'));
+    const bad = ctx.bhNew(() => {
+      throw new Error('bad BH');
+    });
+    good.schedule();
+    bad.schedule();
+
+    await turn();
+    await turn();
+    expect(errors.map((e) => (e as Error).message)).toEqual(['bad BH']);
+    expect(log).toEqual(['good']);
+    expect(driver.stats.errors).toBe(1);
+    good.delete();
+    bad.delete();
+    await turn();
+    driver.stop();
+    ctx.finalize();
+  });
+
+  it('does nothing after stop()', async () => {
+    const ctx = new AioContext();
+    const driver = attachToNodeLoop(ctx);
+    driver.stop();
+    expect(driver.stopped).toBe(true);
+    let runs = 0;
+    const bh = ctx.bhNew(() => runs++);
+    bh.schedule();
+    await turn();
+    expect(runs).toBe(0);
+    bh.delete();
+    ctx.poll(false);
+    ctx.finalize();
+  });
+
+  it('in a child process: runs BHs and timers without poll, then lets the process exit', () => {
+    const fixture = fileURLToPath(new URL('../fixtures/node-driver-exit.ts', import.meta.url));
+    const child = spawnSync(process.execPath, ['--import', 'tsx', fixture], {
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(child.stderr).toBe('');
+    expect(child.status).toBe(0);
+    expect(child.stdout).toBe(
+      'scheduled\nbh ran\ntimer ran, waited 30 ms: true\nexit: iterations true, errors 0\n',
+    );
+  });
+});

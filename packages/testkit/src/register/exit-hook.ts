@@ -1,0 +1,140 @@
+/**
+ * The exit-time leak check behind `@bhsan/testkit/register`.
+ *
+ * Node's 'exit' listeners run synchronously, and FinalizationRegistry callbacks never run inside
+ * them, so the final collection is synchronous too: one engine checkpoint (so that objects whose
+ * WeakRef was made in the current job may be collected), `gc()`, then the tracker's `collectNow`,
+ * which finds every undeleted object whose weak reference is now empty. The same path serves a
+ * normal end, `process.exit()` and an uncaught exception; for the last, the program's own error is
+ * printed first, in full, and the leak report follows.
+ */
+import { writeFileSync, writeSync } from 'node:fs';
+import { isatty } from 'node:tty';
+import { inspect } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { tracker } from '@bhsan/runtime';
+import { finishCheck } from '../check.js';
+import { parseBhsanOptions, type BhsanOptions } from '../options/index.js';
+import { renderUseAfterDelete, isUseAfterDelete } from '../report/use-after-delete.js';
+import { loadSuppressions, type Suppression } from '../suppressions/index.js';
+
+const INSTALLED = Symbol.for('bhsan.testkit.exitHookInstalled');
+
+/** What the hook was installed with. */
+export interface ExitHookSetup {
+  readonly options: BhsanOptions;
+  readonly suppressions: readonly Suppression[];
+}
+
+/**
+ * Reads BHSAN_OPTIONS, configures the tracker, enables source maps and installs the exit-time
+ * check (once per process). Throws `BhsanOptionsError` or `SuppressionError` on bad input, so a
+ * bad option stops the program before it runs. Called by the register entry point.
+ */
+export function installExitHook(env: NodeJS.ProcessEnv = process.env): ExitHookSetup {
+  const options = parseBhsanOptions(env.BHSAN_OPTIONS ?? '');
+  const suppressions = options.suppressions === '' ? [] : loadSuppressions(options.suppressions);
+  const setup = { options, suppressions };
+  const holder = globalThis as { [INSTALLED]?: ExitHookSetup };
+  if (holder[INSTALLED] !== undefined) return holder[INSTALLED];
+  holder[INSTALLED] = setup;
+
+  process.setSourceMapsEnabled(true);
+  tracker.configure({
+    enabled: options.detect_leaks,
+    mallocContextSize: options.malloc_context_size,
+  });
+  if (options.verbosity >= 2) {
+    const given = Object.entries(options).map(([key, value]) => `${key}=${String(value)}`);
+    writeSync(2, `==${process.pid}==BHSanitizer: options: ${given.join(':')}\n`);
+  }
+  if (!options.detect_leaks || !options.leak_check_at_exit) return setup;
+
+  const gc = obtainGc();
+  process.on('uncaughtException', (error, origin) => onUncaught(error, origin, options));
+  process.on('exit', () => onExit(setup, gc));
+  return setup;
+}
+
+/** A working `gc()`: the exposed one, else V8's flag turned on now. */
+function obtainGc(): () => void {
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (typeof exposed === 'function') return exposed;
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+/**
+ * Collects garbage synchronously and lets the tracker notice what went. Any caller on the main
+ * thread; used at exit.
+ */
+export function collectSynchronously(gc: () => void): void {
+  // A microtask checkpoint (here, of a throwaway context) ends the engine's "kept during this job"
+  // set, which otherwise keeps every object whose WeakRef was made since the last checkpoint.
+  runInNewContext('0', {}, { microtaskMode: 'afterEvaluate' });
+  gc();
+  tracker.collectNow();
+}
+
+function onExit(setup: ExitHookSetup, gc: () => void): void {
+  const { options } = setup;
+  try {
+    collectSynchronously(gc);
+    const color = options.log_path === '' || options.log_path === 'stderr' ? useColor(2) : false;
+    const result = finishCheck(options, { suppressions: setup.suppressions, color });
+    if (result.text !== '') writeReport(options, result.text);
+    else if (options.verbosity >= 1) {
+      writeReport(options, `==${process.pid}==BHSanitizer: no bottom-half leaks found.\n`);
+    }
+    if (options.json !== '') {
+      const path = options.json.replace(/%p/g, String(process.pid));
+      writeFileSync(path, `${JSON.stringify(result.report, null, 2)}\n`);
+    }
+    if (result.leaked > 0) process.exitCode = options.exitcode;
+  } catch (error) {
+    writeSync(
+      2,
+      `==${process.pid}==BHSanitizer: the exit-time leak check failed: ${inspect(error)}\n`,
+    );
+    process.exitCode = options.exitcode;
+  }
+}
+
+/**
+ * An uncaught exception nobody else handles: print it as Node would, then exit through the leak
+ * check. When the program has its own listener, it decides and this one stays out of the way.
+ */
+function onUncaught(error: unknown, origin: string, options: BhsanOptions): void {
+  if (process.listenerCount('uncaughtException') > 1) return;
+
+  const shown = error instanceof Error ? inspect(error) : `Uncaught ${inspect(error)}`;
+  const prefix =
+    origin === 'unhandledRejection' && !(error instanceof Error)
+      ? 'Unhandled promise rejection: '
+      : '';
+  writeSync(2, `${prefix}${shown}\n`);
+  if (isUseAfterDelete(error)) {
+    writeSync(
+      2,
+      renderUseAfterDelete(error, {
+        color: useColor(2),
+        stripPathPrefix: options.strip_path_prefix,
+      }),
+    );
+  }
+  process.exit(1);
+}
+
+function writeReport(options: BhsanOptions, text: string): void {
+  if (options.log_path === '' || options.log_path === 'stderr') writeSync(2, text);
+  else if (options.log_path === 'stdout') writeSync(1, text);
+  else writeFileSync(`${options.log_path}.${process.pid}`, text);
+}
+
+/** Colour for a file descriptor: FORCE_COLOR asks for it, NO_COLOR forbids it, else a TTY. */
+export function useColor(fd: number, env: NodeJS.ProcessEnv = process.env): boolean {
+  if (env.NO_COLOR !== undefined && env.NO_COLOR !== '') return false;
+  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== '0') return true;
+  return isatty(fd);
+}

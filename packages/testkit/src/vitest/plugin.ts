@@ -1,0 +1,66 @@
+/**
+ * `bhsan()`: the one line a Vitest 4 config needs. Through Vitest's own extension point
+ * (`configureVitest`) it adds the setup file that checks each test, the reporter that prints the
+ * run's combined report, a real `gc()` for the workers, and hands the resolved options to the
+ * workers with `provide`.
+ */
+
+import { fileURLToPath } from 'node:url';
+
+import type {} from 'vitest/config';
+import type { TestProject, Vite, Vitest } from 'vitest/node';
+
+import {
+  resolveBhsanVitestOptions,
+  type BhsanPluginOptions,
+  type ResolvedBhsanVitestOptions,
+} from './options.js';
+import { BhsanReporter } from './reporter.js';
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    /** The bhsan plugin's resolved options, for its setup file. */
+    bhsan: ResolvedBhsanVitestOptions;
+  }
+}
+
+/** The setup file, next to this module in `dist/`; Vitest wants an absolute path. */
+export const BHSAN_SETUP_FILE = fileURLToPath(new URL('./setup.js', import.meta.url));
+
+/** Pools whose workers are processes, where `--expose-gc` may be passed on the command line. */
+const PROCESS_POOLS = new Set(['forks', 'vmForks']);
+
+/** Vitest instances that already have a bhsan reporter (one per run, however many projects). */
+const withReporter = new WeakSet<Vitest>();
+
+/**
+ * The bhsan Vitest plugin. Options are validated now, so a bad key fails when the config loads,
+ * with a `BhsanOptionsError` naming it. Called from a Vitest config's `plugins`.
+ */
+export function bhsan(options: BhsanPluginOptions = {}): Vite.Plugin {
+  resolveBhsanVitestOptions(options, process.cwd());
+
+  return {
+    name: 'bhsan',
+    configureVitest({ vitest, project }) {
+      const resolved = resolveBhsanVitestOptions(options, project.config.root);
+      configureProject(project, resolved);
+      if (!withReporter.has(vitest)) {
+        withReporter.add(vitest);
+        vitest.config.reporters.push(new BhsanReporter(resolved));
+      }
+    },
+  };
+}
+
+/** Adds the setup file, `gc()` and the options to one test project. */
+function configureProject(project: TestProject, options: ResolvedBhsanVitestOptions): void {
+  const config = project.config;
+  if (!config.setupFiles.includes(BHSAN_SETUP_FILE)) config.setupFiles.push(BHSAN_SETUP_FILE);
+
+  // The threads pool rejects --expose-gc in execArgv; its setup file gets gc() another way.
+  if (PROCESS_POOLS.has(config.pool) && !config.execArgv.includes('--expose-gc')) {
+    config.execArgv.push('--expose-gc');
+  }
+  project.provide('bhsan', options);
+}

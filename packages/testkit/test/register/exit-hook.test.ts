@@ -1,0 +1,323 @@
+/**
+ * The exit hook in real child processes, against the built dist (`pnpm build` first).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { parseReportJson } from '../../src/report/schema.js';
+
+const packageDir = fileURLToPath(new URL('../../', import.meta.url));
+const register = new URL('../../dist/register/index.js', import.meta.url).href;
+const script = 'test/fixtures/exit-scenarios.mjs';
+
+function run(scenario: string, options = '', extraEnv: Record<string, string> = {}) {
+  const result = spawnSync(process.execPath, ['--import', register, script, scenario], {
+    cwd: packageDir,
+    encoding: 'utf8',
+    env: { ...process.env, BHSAN_OPTIONS: options, NO_COLOR: '1', ...extraEnv },
+  });
+  // Pids differ per run; the rest of the report must not.
+  const stderr = result.stderr.replace(/==\d+==/g, '==PID==');
+  return { status: result.status, stdout: result.stdout, stderr };
+}
+
+const RULE = '='.repeat(65);
+const header = ['', RULE, '==PID==ERROR: BHSanitizer: detected bottom-half leaks', ''];
+const cleanupGroup = [
+  "Direct leak of 2 BH(s) 'cleanup' allocated from:",
+  `    #0 in lose ${script}:8:7`,
+  `    #1 in loseTwo ${script}:12:31`,
+  `    #2 in <anonymous> ${script}:16:3`,
+];
+const pollerGroup = [
+  "Direct leak of 1 BH(s) 'poller' allocated from:",
+  `    #0 in lose ${script}:8:7`,
+  `    #1 in <anonymous> ${script}:17:3`,
+];
+const summary = 'SUMMARY: BHSanitizer: 3 BH(s) leaked in 2 allocation(s).';
+
+/** The report's lines from the first header line to SUMMARY, node-internal frames left out. */
+function reportLines(stderr: string): string[] {
+  const start = stderr.indexOf(`\n${RULE}\n`);
+  if (start < 0) return [];
+  return stderr
+    .slice(start)
+    .split('\n')
+    .filter((line) => !/ node:internal\//.test(line));
+}
+
+const fullReport = [...header, ...cleanupGroup, '', ...pollerGroup, '', summary, ''];
+
+describe('exit hook', () => {
+  it('reports leaks at a normal end and exits with exitcode', () => {
+    const { status, stderr } = run('normal');
+
+    expect(reportLines(stderr)).toEqual(fullReport);
+    expect(status).toBe(23);
+  });
+
+  it('reports under process.exit(), after what the program printed', () => {
+    const { status, stdout, stderr } = run('exit');
+
+    expect(stdout).toBe('before exit\n');
+    expect(reportLines(stderr)).toEqual(fullReport);
+    expect(status).toBe(23);
+  });
+
+  it('keeps the exit code the program chose when nothing leaked', () => {
+    expect(run('none').status).toBe(0);
+    const none = spawnSync(process.execPath, ['--import', register, '-e', 'process.exit(4)'], {
+      cwd: packageDir,
+      encoding: 'utf8',
+      env: { ...process.env, BHSAN_OPTIONS: '' },
+    });
+    expect(none.status).toBe(4);
+    expect(none.stderr).toBe('');
+  });
+
+  it('prints an uncaught exception in full first, then the report', () => {
+    const { status, stderr } = run('throw');
+
+    const errorAt = stderr.indexOf('Error: boom');
+    const causeAt = stderr.indexOf('[cause]: Error: the cause');
+    const reportAt = stderr.indexOf(RULE);
+    expect(errorAt).toBeGreaterThanOrEqual(0);
+    expect(causeAt).toBeGreaterThan(errorAt);
+    expect(reportAt).toBeGreaterThan(causeAt);
+    expect(reportLines(stderr)).toEqual(fullReport);
+    expect(status).toBe(23);
+  });
+
+  it('handles an exception thrown later, and an unhandled rejection, the same way', () => {
+    for (const [scenario, message] of [
+      ['throw-later', 'Error: later boom'],
+      ['reject', 'Error: rejected'],
+    ] as const) {
+      const { status, stderr } = run(scenario);
+      expect(stderr.indexOf(message)).toBeGreaterThanOrEqual(0);
+      expect(stderr.indexOf(message)).toBeLessThan(stderr.indexOf(RULE));
+      expect(reportLines(stderr).at(-2)).toBe(summary);
+      expect(status).toBe(23);
+    }
+  });
+
+  it('exits 1 on an uncaught exception when nothing leaked', () => {
+    const result = spawnSync(
+      process.execPath,
+      ['--import', register, '-e', 'throw new TypeError("plain")'],
+      { cwd: packageDir, encoding: 'utf8', env: { ...process.env, BHSAN_OPTIONS: '' } },
+    );
+
+    expect(result.stderr).toContain('TypeError: plain');
+    expect(result.stderr).not.toContain('BHSanitizer');
+    expect(result.status).toBe(1);
+  });
+
+  it("leaves an exception to the program's own listener", () => {
+    const { status, stdout, stderr } = run('handled');
+
+    expect(stdout).toBe('handled: handled boom\n');
+    expect(reportLines(stderr).at(-2)).toBe(summary);
+    expect(status).toBe(23);
+  });
+
+  it('renders an uncaught use-after-delete with its three sites', () => {
+    const { status, stderr } = run('use-after-delete');
+
+    expect(stderr).toContain('UseAfterDeleteError: use after delete');
+    expect(stderr).toContain(
+      "==PID==ERROR: BHSanitizer: use-after-delete on bottom half 'reconnect'",
+    );
+    expect(stderr).toContain(
+      `schedule() of deleted bottom half 'reconnect' here:\n    #0 in <anonymous> ${script}:49:8`,
+    );
+    expect(stderr).toContain(
+      `bottom half 'reconnect' was deleted here:\n    #0 in <anonymous> ${script}:48:14`,
+    );
+    expect(stderr).toContain(
+      `bottom half 'reconnect' was previously allocated here:\n    #0 in <anonymous> ${script}:47:20`,
+    );
+    expect(stderr).toContain(
+      `SUMMARY: BHSanitizer: use-after-delete ${script}:49:8 in <anonymous>`,
+    );
+    expect(status).toBe(23);
+  });
+
+  it('reports what finalize found once, as undeleted-at-finalize, never again as direct', () => {
+    const { status, stdout, stderr } = run('finalize');
+
+    expect(stdout).toBe('BHSAN_UNDELETED_AT_FINALIZE\n');
+    expect(reportLines(stderr)).toEqual([
+      ...header,
+      "Undeleted-at-finalize leak of 2 BH(s) 'cleanup' allocated from:",
+      ...cleanupGroup.slice(1),
+      '',
+      "Undeleted-at-finalize leak of 1 BH(s) 'poller' allocated from:",
+      ...pollerGroup.slice(1),
+      '',
+      "Undeleted-at-finalize leak of 1 BH(s) 'keptAlive' allocated from:",
+      `    #0 in <anonymous> ${script}:56:27`,
+      '',
+      'SUMMARY: BHSanitizer: 4 BH(s) leaked in 3 allocation(s).',
+      '',
+    ]);
+    expect(status).toBe(23);
+  });
+});
+
+describe('exit hook options', () => {
+  it('exitcode sets the exit code', () => {
+    expect(run('normal', 'exitcode=7').status).toBe(7);
+  });
+
+  it('detect_leaks=0 and leak_check_at_exit=0 turn the exit check off', () => {
+    for (const options of ['detect_leaks=0', 'leak_check_at_exit=0']) {
+      const { status, stderr } = run('normal', options);
+      expect(stderr).toBe('');
+      expect(status).toBe(0);
+    }
+  });
+
+  it('suppressions hide matching leaks and print_suppressions prints the table', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bhsan-exit-'));
+    const file = join(dir, 'app.supp');
+    writeFileSync(file, '# known\nleak:^loseTwo$\n');
+
+    const shown = run('normal', `suppressions=${file}`);
+    expect(reportLines(shown.stderr)).toEqual([
+      ...header,
+      ...pollerGroup,
+      '-'.repeat(53),
+      'Suppressions used:',
+      '  count pattern',
+      '      2 ^loseTwo$',
+      '-'.repeat(53),
+      '',
+      'SUMMARY: BHSanitizer: 1 BH(s) leaked in 1 allocation(s).',
+      '',
+    ]);
+    expect(shown.status).toBe(23);
+
+    const quiet = run('normal', `suppressions=${file}:print_suppressions=0`);
+    expect(quiet.stderr).not.toContain('Suppressions used:');
+  });
+
+  it('a malformed suppressions file stops the program before it runs', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bhsan-exit-'));
+    const file = join(dir, 'bad.supp');
+    writeFileSync(file, 'leak:ok\nnot a rule\n');
+
+    const { status, stderr } = run('normal', `suppressions=${file}`);
+    expect(stderr).toContain(`SuppressionError: ${file}:2: 'not a rule' is not a suppression`);
+    expect(status).toBe(1);
+  });
+
+  it('a bad option stops the program before it runs, naming the key', () => {
+    const { status, stderr, stdout } = run('exit', 'exitcode=lots');
+
+    expect(stderr).toContain('BhsanOptionsError: BHSAN_OPTIONS: exitcode=lots is not valid');
+    expect(stdout).toBe('');
+    expect(status).toBe(1);
+  });
+
+  it('report_objects lists the objects, max_leaks limits the groups', () => {
+    const { stderr } = run('normal', 'report_objects=1:max_leaks=1');
+
+    expect(reportLines(stderr)).toEqual([
+      ...header.slice(0, 3),
+      'Showing the largest 1 of 2 allocation(s) (max_leaks).',
+      '',
+      ...cleanupGroup,
+      'Leaked objects:',
+      "#1 'cleanup' in context 'app'",
+      "#2 'cleanup' in context 'app'",
+      '',
+      '1 more allocation(s) not shown (max_leaks).',
+      '',
+      summary,
+      '',
+    ]);
+  });
+
+  it('malloc_context_size sets the stack depth, 0 turning capture off', () => {
+    expect(reportLines(run('normal', 'malloc_context_size=1').stderr).slice(4, 6)).toEqual([
+      "Direct leak of 2 BH(s) 'cleanup' allocated from:",
+      `    #0 in lose ${script}:8:7`,
+    ]);
+    expect(reportLines(run('normal', 'malloc_context_size=0').stderr)).toEqual([
+      ...header,
+      "Direct leak of 2 BH(s) 'cleanup' allocated from:",
+      '    (no stack: malloc_context_size=0)',
+      '',
+      "Direct leak of 1 BH(s) 'poller' allocated from:",
+      '    (no stack: malloc_context_size=0)',
+      '',
+      summary,
+      '',
+    ]);
+  });
+
+  it('strip_path_prefix shortens file names', () => {
+    const { stderr } = run('normal', `strip_path_prefix=${packageDir}test/`);
+
+    expect(stderr).toContain('    #0 in lose fixtures/exit-scenarios.mjs:8:7');
+  });
+
+  it('report_still_reachable reports live undeleted BHs', () => {
+    expect(run('reachable').stderr).not.toContain('keptAlive');
+    const { stderr } = run('reachable', 'report_still_reachable=1');
+
+    expect(stderr).toContain(
+      `Still-reachable leak of 1 BH(s) 'keptAlive' allocated from:\n    #0 in <anonymous> ${script}:53:27`,
+    );
+    expect(stderr).toContain('SUMMARY: BHSanitizer: 4 BH(s) leaked in 3 allocation(s).');
+  });
+
+  it('log_path writes the report to <path>.<pid>, or to stdout', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bhsan-exit-'));
+    const result = spawnSync(process.execPath, ['--import', register, script, 'normal'], {
+      cwd: packageDir,
+      encoding: 'utf8',
+      env: { ...process.env, BHSAN_OPTIONS: `log_path=${join(dir, 'bhsan')}` },
+    });
+
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(23);
+    const written = readFileSync(join(dir, `bhsan.${result.pid}`), 'utf8');
+    expect(written).toContain(summary);
+    expect(run('normal', 'log_path=stdout').stdout).toContain(summary);
+  });
+
+  it('json writes a schema-valid report (%p is the pid)', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'bhsan-exit-'));
+    const result = spawnSync(process.execPath, ['--import', register, script, 'normal'], {
+      cwd: packageDir,
+      encoding: 'utf8',
+      env: { ...process.env, BHSAN_OPTIONS: `json=${join(dir, 'report-%p.json')}` },
+    });
+
+    const report = parseReportJson(readFileSync(join(dir, `report-${result.pid}.json`), 'utf8'));
+    expect(report.pid).toBe(result.pid);
+    expect(report.summary).toEqual({ bhs: 3, timers: 0, allocations: 2 });
+    expect(report.groups.map((g) => [g.name, g.count, g.frames[0]])).toEqual([
+      ['cleanup', 2, { function: 'lose', file: script, line: 8, column: 7 }],
+      ['poller', 1, { function: 'lose', file: script, line: 8, column: 7 }],
+    ]);
+  });
+
+  it('verbosity=1 says when nothing leaked; verbosity=2 prints the options', () => {
+    expect(run('none', 'verbosity=1').stderr).toBe(
+      '==PID==BHSanitizer: no bottom-half leaks found.\n',
+    );
+    expect(run('none', 'verbosity=2').stderr.split('\n')[0]).toBe(
+      '==PID==BHSanitizer: options: detect_leaks=true:leak_check_at_exit=true:exitcode=23:' +
+        'suppressions=:print_suppressions=true:report_objects=false:max_leaks=0:' +
+        'malloc_context_size=30:log_path=:strip_path_prefix=:report_still_reachable=false:' +
+        'json=:verbosity=2',
+    );
+    expect(run('none').stderr).toBe('');
+  });
+});
