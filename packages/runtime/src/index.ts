@@ -2,10 +2,10 @@
  * @bhsan/runtime: bottom halves with QEMU's O(1) semantics, timers, a GLib-style main context and
  * the allocation tracker. Browser-safe: the Node driver lives in `@bhsan/runtime/node`.
  */
-export { AioContext, AioSource, type AioContextOptions } from './aio-context.js';
-export { BhFlag, BottomHalf, type BhCallback, type BhOptions } from './bottom-half.js';
-export { IDLE_BH_TIMEOUT_NS } from './bh-list.js';
-export { ClockType, SCALE_MS, SCALE_NS, SCALE_US, clocks } from './clocks.js';
+export { AioContext, AioSource, type AioContextOptions } from './context/aio-context.js';
+export { BhFlag, BottomHalf, type BhCallback, type BhOptions } from './bh/bottom-half.js';
+export { IDLE_BH_TIMEOUT_NS } from './bh/bh-list.js';
+export { ClockType, SCALE_MS, SCALE_NS, SCALE_US, clocks } from './timers/clocks.js';
 export {
   BhsanError,
   BlockingPollWouldHangError,
@@ -20,9 +20,9 @@ export {
   type BhOperation,
   type UseAfterDeleteFacts,
 } from './errors.js';
-export { MainContext, type Source } from './main-context.js';
-export { mainLoopContext } from './main-loop.js';
-export { Timer, type TimerOptions } from './timers.js';
+export { MainContext, type Source } from './main-loop/main-context.js';
+export { mainLoopContext } from './main-loop/main-loop.js';
+export { Timer, type TimerOptions } from './timers/timers.js';
 export {
   tracker,
   type AllocationFilter,

@@ -7,8 +7,8 @@
  * nothing and waits for a notify. So the driver keeps the process alive exactly while a BH is
  * scheduled or a realtime timer is pending; virtual-clock timers do not keep it alive.
  */
-import { AioContext } from '../aio-context.js';
-import { MainContext } from '../main-context.js';
+import { AioContext } from '../context/aio-context.js';
+import { MainContext } from '../main-loop/main-context.js';
 
 /** Options of `attachToNodeLoop()`. */
 export interface NodeLoopOptions {

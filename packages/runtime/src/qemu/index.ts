@@ -3,12 +3,12 @@
  * contexts are reference-counted, and a null main context means the default one. Every function
  * here forwards to the idiomatic API and adds no behaviour of its own.
  */
-import { AioContext, type AioSource } from '../aio-context.js';
-import { BottomHalf } from '../bottom-half.js';
-import { ClockType, clocks } from '../clocks.js';
-import { MainContext, type Source } from '../main-context.js';
-import { mainLoopContext } from '../main-loop.js';
-import type { Timer } from '../timers.js';
+import { AioContext, type AioSource } from '../context/aio-context.js';
+import { BottomHalf } from '../bh/bottom-half.js';
+import { ClockType, clocks } from '../timers/clocks.js';
+import { MainContext, type Source } from '../main-loop/main-context.js';
+import { mainLoopContext } from '../main-loop/main-loop.js';
+import type { Timer } from '../timers/timers.js';
 
 export type { AioContext, AioSource, MainContext, Timer };
 /** QEMU's name for a bottom half. */
@@ -22,7 +22,7 @@ export type GMainContext = MainContext;
 export const QEMU_CLOCK_REALTIME = ClockType.REALTIME;
 export const QEMU_CLOCK_VIRTUAL = ClockType.VIRTUAL;
 export type QEMUClockType = ClockType;
-export { SCALE_MS, SCALE_NS, SCALE_US } from '../clocks.js';
+export { SCALE_MS, SCALE_NS, SCALE_US } from '../timers/clocks.js';
 
 /** The callback's own name, as QEMU names a BH after the function passed to `aio_bh_new`. */
 function nameOf(cb: (opaque: never) => void): string {

@@ -75,9 +75,17 @@ export function framesOf(stackId: number): readonly StackFrame[] {
   const newline = text.indexOf('\n');
   const depth = Number(text.slice(0, newline));
   const frames: StackFrame[] = [];
+  let belowRuntime = false;
   for (const line of text.slice(newline + 1).split('\n')) {
     const frame = parseFrame(line);
-    if (frame === undefined || isRuntimeFrame(frame.file)) continue;
+    if (frame === undefined) continue;
+    if (isRuntimeFrame(frame.file)) {
+      belowRuntime = true;
+      continue;
+    }
+    // A builtin with no position (`Array.forEach`) called by the runtime belongs to the runtime.
+    if (belowRuntime && frame.line === 0) continue;
+    belowRuntime = false;
     frames.push(frame);
     if (frames.length >= depth) break;
   }

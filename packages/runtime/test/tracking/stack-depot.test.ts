@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AioContext } from '../../src/aio-context.js';
+import { AioContext } from '../../src/context/aio-context.js';
 import { isRuntimeFrame, parseFrame } from '../../src/tracking/stack-depot.js';
 import { tracker } from '../../src/tracking/tracker.js';
 import { realGc } from './gc.js';
@@ -45,7 +45,7 @@ describe('parseFrame', () => {
 
 describe('runtime frames', () => {
   it("are told apart by the runtime package's own directory", () => {
-    const src = new URL('../../src/bottom-half.ts', import.meta.url);
+    const src = new URL('../../src/bh/bottom-half.ts', import.meta.url);
     const test = new URL('./stack-depot.test.ts', import.meta.url);
     const dist = new URL('../../dist/bottom-half.js', import.meta.url);
 

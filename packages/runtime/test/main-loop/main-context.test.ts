@@ -8,7 +8,7 @@ import {
   SCALE_MS,
   clocks,
   type Source,
-} from '../src/index.js';
+} from '../../src/index.js';
 
 function attached() {
   const main = new MainContext();

@@ -2,21 +2,21 @@
  * The context (AioContext): owns a bottom-half list, timers on both clocks and an event notifier,
  * and runs them when polled. Its GSource face (`ctx.source`) lets a MainContext run it.
  */
-import { BhList } from './bh-list.js';
-import { BhFlag, BottomHalf, type BhCallback, type BhOptions } from './bottom-half.js';
-import { ClockType, checkClockType } from './clocks.js';
+import { BhList } from '../bh/bh-list.js';
+import { BhFlag, BottomHalf, type BhCallback, type BhOptions } from '../bh/bottom-half.js';
+import { ClockType, checkClockType } from '../timers/clocks.js';
 import {
   BlockingPollWouldHangError,
   ContextFinalizedError,
   FinalizeDuringPollError,
   InvalidArgumentError,
   UndeletedBottomHalvesError,
-} from './errors.js';
-import type { Source } from './main-context.js';
-import { Timer, TimerList, type TimerOptions } from './timers.js';
-import { recordFinalizeLeaks, undeletedOf } from './tracking/tracker.js';
-import type { Allocation, Leak } from './tracking/types.js';
-import { sleepNs, soonest } from './wait.js';
+} from '../errors.js';
+import type { Source } from '../main-loop/main-context.js';
+import { Timer, TimerList, type TimerOptions } from '../timers/timers.js';
+import { recordFinalizeLeaks, undeletedOf } from '../tracking/tracker.js';
+import type { Allocation, Leak } from '../tracking/types.js';
+import { sleepNs, soonest } from '../main-loop/wait.js';
 
 /** Options of `new AioContext()`. */
 export interface AioContextOptions {

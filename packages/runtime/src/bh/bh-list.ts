@@ -42,7 +42,7 @@
  * that owns the context (JavaScript has no other).
  */
 import { BhFlag, type BottomHalf } from './bottom-half.js';
-import { trackRelease } from './tracking/tracker.js';
+import { trackRelease } from '../tracking/tracker.js';
 
 /** A batch of BHs taken off the list by one poll. */
 class Slice {

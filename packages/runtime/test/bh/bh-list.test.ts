@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { AioContext, BhFlag, BottomHalf, IDLE_BH_TIMEOUT_NS } from '../src/index.js';
+import { AioContext, BhFlag, BottomHalf, IDLE_BH_TIMEOUT_NS } from '../../src/index.js';
 
 const { PENDING, SCHEDULED, DELETED, IDLE } = BhFlag;
 

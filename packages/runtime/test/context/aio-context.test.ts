@@ -12,7 +12,7 @@ import {
   UseAfterDeleteError,
   clocks,
   tracker,
-} from '../src/index.js';
+} from '../../src/index.js';
 
 function caught(fn: () => unknown): unknown {
   try {

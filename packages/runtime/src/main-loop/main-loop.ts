@@ -2,7 +2,7 @@
  * The main loop's context (qemu_get_aio_context): one AioContext named 'main-loop', made on first
  * use and attached to the default MainContext, as a program's main loop would set it up.
  */
-import { AioContext } from './aio-context.js';
+import { AioContext } from '../context/aio-context.js';
 import { MainContext } from './main-context.js';
 
 let mainLoop: AioContext | undefined;

@@ -2,20 +2,20 @@
  * The bottom half (QEMUBH): a callback that a context runs later, on its next poll, and its flags.
  * How a BH travels through its context's list is described in bh-list.ts.
  */
-import type { AioContext } from './aio-context.js';
+import type { AioContext } from '../context/aio-context.js';
 import type { BhList } from './bh-list.js';
 import {
   ContextFinalizedError,
   InvalidArgumentError,
   UseAfterDeleteError,
   type BhOperation,
-} from './errors.js';
+} from '../errors.js';
 import {
   describeUseAfterDelete,
   trackAllocation,
   trackRelease,
   type AllocationHandle,
-} from './tracking/tracker.js';
+} from '../tracking/tracker.js';
 
 /** The state of a bottom half, one bit each. */
 export const BhFlag = {

@@ -8,7 +8,7 @@
  *   blocking iteration wakes up to run what expired. A wait never sleeps for a virtual deadline:
  *   nothing but the program itself could bring it closer.
  */
-import { ClockError, InvalidArgumentError } from './errors.js';
+import { ClockError, InvalidArgumentError } from '../errors.js';
 
 /** Which clock a timer runs on. */
 export const ClockType = {

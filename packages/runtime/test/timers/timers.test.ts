@@ -8,7 +8,7 @@ import {
   SCALE_US,
   TimerUseAfterFreeError,
   clocks,
-} from '../src/index.js';
+} from '../../src/index.js';
 
 const vnow = (): number => clocks.now(ClockType.VIRTUAL);
 

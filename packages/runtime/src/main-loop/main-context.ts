@@ -2,7 +2,7 @@
  * The main context (GMainContext's role): holds sources and runs iterations of
  * prepare → wait → check → dispatch over them. A context's `source` is one such source.
  */
-import { BlockingPollWouldHangError, InvalidArgumentError } from './errors.js';
+import { BlockingPollWouldHangError, InvalidArgumentError } from '../errors.js';
 import { sleepNs, soonest } from './wait.js';
 
 /** Something a MainContext runs (GSource's role). */
@@ -91,24 +91,27 @@ export class MainContext {
 
     let timeout = -1;
     let anyReady = false;
-    candidates.forEach((entry, i) => {
-      const prepared = entry.source.prepare();
+    // Plain loops rather than forEach: a builtin frame between a callback and the runtime would
+    // show up in every allocation stack the tracker captures during dispatch.
+    for (let i = 0; i < candidates.length; i++) {
+      const prepared = candidates[i]!.source.prepare();
       if (prepared.ready) ready[i] = anyReady = true;
       else timeout = soonest(timeout, prepared.timeoutNs);
-    });
+    }
 
     if (!anyReady && mayBlock) {
       if (timeout === -1) throw new BlockingPollWouldHangError(this.name, 0);
       if (timeout > 0) sleepNs(timeout);
     }
 
-    candidates.forEach((entry, i) => {
-      if (!ready[i]) ready[i] = entry.source.check();
-    });
+    for (let i = 0; i < candidates.length; i++) {
+      if (!ready[i]) ready[i] = candidates[i]!.source.check();
+    }
 
     let dispatched = false;
-    candidates.forEach((entry, i) => {
-      if (!ready[i] || entry.source.destroyed === true) return;
+    for (let i = 0; i < candidates.length; i++) {
+      const entry = candidates[i]!;
+      if (!ready[i] || entry.source.destroyed === true) continue;
       dispatched = true;
       entry.dispatching = true;
       let keep: boolean;
@@ -118,7 +121,7 @@ export class MainContext {
         entry.dispatching = false;
       }
       if (!keep) this.detach(entry.source);
-    });
+    }
     return dispatched;
   }
 

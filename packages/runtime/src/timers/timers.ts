@@ -7,15 +7,15 @@
  * Cost (p = pending timers of that clock): `mod` O(p) (binary search, then an array insert),
  * `del` O(p), the nearest deadline O(1) per clock, running an expired timer O(p).
  */
-import type { AioContext } from './aio-context.js';
+import type { AioContext } from '../context/aio-context.js';
 import { ClockType, clocks, watchVirtualClock } from './clocks.js';
-import { InvalidArgumentError, TimerUseAfterFreeError } from './errors.js';
+import { InvalidArgumentError, TimerUseAfterFreeError } from '../errors.js';
 import {
   describeUseAfterDelete,
   trackAllocation,
   trackRelease,
   type AllocationHandle,
-} from './tracking/tracker.js';
+} from '../tracking/tracker.js';
 
 /** Options of `timerNew()`. */
 export interface TimerOptions {

@@ -4,7 +4,7 @@
  * isolated page. Nothing ever writes the cell: JavaScript objects cannot cross threads, so no other
  * thread can reach a context to notify it, and a wait ends at its deadline.
  */
-import { BlockingUnsupportedError } from './errors.js';
+import { BlockingUnsupportedError } from '../errors.js';
 
 let cell: Int32Array | undefined;
 

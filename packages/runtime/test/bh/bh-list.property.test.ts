@@ -2,7 +2,7 @@
 // of the semantics (plain arrays, written straight from the rules), must never diverge.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AioContext, BhFlag, BhsanError, type BottomHalf } from '../src/index.js';
+import { AioContext, BhFlag, BhsanError, type BottomHalf } from '../../src/index.js';
 
 const { PENDING: P, SCHEDULED: S, DELETED: D, IDLE: I } = BhFlag;
 
