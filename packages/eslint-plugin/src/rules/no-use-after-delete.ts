@@ -3,10 +3,18 @@
 //
 // Locals and fields (`this.bh`, `s.bh`) are followed through the function's code paths. A new
 // assignment, a check of `.deleted`, or a call that may reach the owner object ends what the rule
-// knows about a field, so it stays quiet there.
+// knows about a field, so it stays quiet there. Binding a name again (`q = other`, or a `const q`
+// declared in a loop, which is a new binding on each pass) ends what it knows about `q` and `q.*`.
 import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
-import { fieldKey, innermostValue, objectKey, propertyName } from '../util/ast.js';
+import {
+  declaratorBinds,
+  fieldKey,
+  innermostValue,
+  objectKey,
+  propertyName,
+  writtenTargets,
+} from '../util/ast.js';
 import {
   BhApi,
   type BhApiOptions,
@@ -144,6 +152,24 @@ export default createRule<Options, MessageIds>({
       }
     }
 
+    /**
+     * Forgets what is known about a target that is bound again, and about every field reached
+     * through it: after `q = other` (or a new `const q` on the next loop pass), `q.bh` is another
+     * bottom half. Called from the listeners for declarations, assignments and loop heads.
+     */
+    function rebind(target: TSESTree.Node): void {
+      for (const written of writtenTargets(target)) {
+        const key = keyOf(written);
+        if (key) {
+          recorder.record({ kind: 'reset', key: key.key });
+        }
+        const object = objectKey(written);
+        if (object !== undefined) {
+          recorder.record({ kind: 'resetObject', prefix: `f:${object}.` });
+        }
+      }
+    }
+
     function analyse(frame: PathFrame<UseEvent>): void {
       if (frame.events.size === 0) {
         return;
@@ -178,19 +204,18 @@ export default createRule<Options, MessageIds>({
     const listeners: TSESLint.RuleListener = {
       CallExpression: onCall,
       'AssignmentExpression:exit'(node: TSESTree.AssignmentExpression) {
-        const target = keyOf(node.left);
-        if (target) {
-          recorder.record({ kind: 'reset', key: target.key });
-          if (node.left.type === AST_NODE_TYPES.Identifier) {
-            recorder.record({ kind: 'resetObject', prefix: `f:${node.left.name}.` });
-          }
-        }
+        rebind(node.left);
       },
       VariableDeclarator(node) {
-        // A declaration in a loop body makes a fresh binding on each iteration.
-        const target = keyOf(node.id);
-        if (target) {
-          recorder.record({ kind: 'reset', key: target.key });
+        // In a loop body or loop head this runs on each pass.
+        if (declaratorBinds(node)) {
+          rebind(node.id);
+        }
+      },
+      'ForInStatement > .left, ForOfStatement > .left'(node: TSESTree.Node) {
+        // `for (q of qs)`: each pass assigns `q` afresh.
+        if (node.type !== AST_NODE_TYPES.VariableDeclaration) {
+          rebind(node);
         }
       },
       MemberExpression(node) {

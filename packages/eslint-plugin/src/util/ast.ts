@@ -215,3 +215,44 @@ export function isTestPosition(node: TSESTree.Node): boolean {
       return false;
   }
 }
+
+/**
+ * The names and fields a binding or assignment target writes: `q` in `const q`, `a` and `s.bh` in
+ * `[a, s.bh] = …`, `bh` in `const { bh = none } = …`. Called by rules that forget what they knew
+ * about a target once it is bound again.
+ */
+export function writtenTargets(
+  target: TSESTree.Node,
+): (TSESTree.Identifier | TSESTree.MemberExpression)[] {
+  const inner = innermostValue(target);
+  switch (inner.type) {
+    case AST_NODE_TYPES.Identifier:
+    case AST_NODE_TYPES.MemberExpression:
+      return [inner];
+    case AST_NODE_TYPES.AssignmentPattern:
+      return writtenTargets(inner.left);
+    case AST_NODE_TYPES.RestElement:
+      return writtenTargets(inner.argument);
+    case AST_NODE_TYPES.ArrayPattern:
+      return inner.elements.flatMap((element) => (element ? writtenTargets(element) : []));
+    case AST_NODE_TYPES.ObjectPattern:
+      return inner.properties.flatMap((property) =>
+        writtenTargets(property.type === AST_NODE_TYPES.Property ? property.value : property),
+      );
+    default:
+      return [];
+  }
+}
+
+/**
+ * Whether a declarator gives its names a new value each time it runs. All do except `var q;`,
+ * which keeps the value `q` had (a `var` in a `for … of` or `for … in` head is assigned each pass).
+ */
+export function declaratorBinds(declarator: TSESTree.VariableDeclarator): boolean {
+  const declaration = declarator.parent;
+  const loop = declaration.parent;
+  const inLoopHead =
+    (loop.type === AST_NODE_TYPES.ForInStatement || loop.type === AST_NODE_TYPES.ForOfStatement) &&
+    loop.left === declaration;
+  return declaration.kind !== 'var' || declarator.init !== null || inLoopHead;
+}

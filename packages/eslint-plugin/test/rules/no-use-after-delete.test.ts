@@ -95,6 +95,113 @@ function run(bh) {
   bh[Symbol.dispose]();
 }`,
     },
+    {
+      name: 'a for-of loop deletes the field of a new binding on each pass',
+      code: `
+function drain(queues) {
+  for (const queue of queues) queue.bh.delete();
+}`,
+    },
+    {
+      name: 'a for-of loop cancels then deletes the field of a new binding on each pass',
+      code: `
+function drain(qs) {
+  for (const q of qs) {
+    q.bh.cancel();
+    q.bh.delete();
+  }
+}`,
+    },
+    {
+      name: 'a const declared in a for-loop body is a new binding on each pass',
+      code: `
+function drain(qs, n) {
+  for (let i = 0; i < n; i++) {
+    const q = qs[i];
+    q.bh.delete();
+  }
+}`,
+    },
+    {
+      name: 'a const declared in a while-loop body is a new binding on each pass',
+      code: `
+function drain(x) {
+  while (x) {
+    const q = next();
+    q.bh.delete();
+  }
+}`,
+    },
+    {
+      name: 'a for-in loop head binds the variable afresh on each pass',
+      code: `
+function drain(byName) {
+  for (const name in byName) {
+    qemu_bh_delete(byName[name]);
+  }
+  for (var key in byName) {
+    const q = byName[key];
+    q.bh.delete();
+  }
+}`,
+    },
+    {
+      name: 'a for-of loop that assigns an outer variable deletes a new bottom half each pass',
+      code: `
+function drain(qs) {
+  let q;
+  for (q of qs) {
+    q.bh.delete();
+  }
+}`,
+    },
+    {
+      name: 'a destructured loop binding is a new binding on each pass',
+      code: `
+function drain(entries) {
+  for (const { bh } of entries) bh.delete();
+  for (const [, handle] of entries) qemu_bh_delete(handle);
+}`,
+    },
+    {
+      name: 'assigning another object to the root variable forgets its fields',
+      code: `
+function drain(first, other) {
+  let q = first;
+  q.bh.delete();
+  q = other;
+  q.bh.delete();
+}`,
+    },
+    {
+      name: 'assigning an intermediate member forgets the fields reached through it',
+      code: `
+function swap(s, dev) {
+  qemu_bh_delete(s.dev.bh);
+  s.dev = dev;
+  qemu_bh_schedule(s.dev.bh);
+}`,
+    },
+    {
+      name: 'a destructuring assignment forgets the names it writes',
+      code: `
+function swap(a, b) {
+  let q = a;
+  q.bh.delete();
+  [q] = [b];
+  q.bh.delete();
+}`,
+    },
+    {
+      name: 'a new bottom half stored in the field after qemu_bh_delete may be scheduled',
+      code: `
+function restart(s) {
+  qemu_bh_delete(s.bh);
+  s.bh = qemu_bh_new(cb, s);
+  qemu_bh_schedule(s.bh);
+  qemu_bh_delete(s.bh);
+}`,
+    },
   ],
   invalid: [
     {
@@ -246,6 +353,94 @@ const run = (bh) => {
   bh.schedule();
 };`,
       errors: [{ messageId: 'useAfterDelete', line: 8, column: 3 }],
+    },
+    {
+      name: 'a variable declared before the loop is deleted again on the second pass',
+      code: `
+function drain(qs) {
+  const q = qs[0];
+  for (;;) {
+    q.bh.delete();
+  }
+}`,
+      errors: [
+        {
+          messageId: 'useAfterDelete',
+          line: 5,
+          column: 5,
+          data: { name: 'q.bh', usedAs: 'deleted again', line: 5 },
+        },
+      ],
+    },
+    {
+      name: 'the same binding deleted twice in a row',
+      code: `
+function run(bh) {
+  bh.delete();
+  bh.delete();
+}`,
+      errors: [
+        {
+          messageId: 'useAfterDelete',
+          line: 4,
+          column: 3,
+          data: { name: 'bh', usedAs: 'deleted again', line: 3 },
+        },
+      ],
+    },
+    {
+      name: 'the field of a loop binding deleted twice in one pass',
+      code: `
+function drain(queues) {
+  for (const queue of queues) {
+    queue.bh.delete();
+    queue.bh.schedule();
+  }
+}`,
+      errors: [
+        {
+          messageId: 'useAfterDelete',
+          line: 5,
+          column: 5,
+          data: { name: 'queue.bh', usedAs: 'scheduled', line: 4 },
+        },
+      ],
+    },
+    {
+      name: 'a var without an initialiser in a loop body keeps its value',
+      code: `
+function drain(first, x) {
+  var q = first;
+  while (x) {
+    var q;
+    q.bh.delete();
+  }
+}`,
+      errors: [
+        {
+          messageId: 'useAfterDelete',
+          line: 6,
+          column: 5,
+          data: { name: 'q.bh', usedAs: 'deleted again', line: 6 },
+        },
+      ],
+    },
+    {
+      name: 'assigning a sibling field does not forget the deleted one',
+      code: `
+function swap(s, dev) {
+  qemu_bh_delete(s.dev.bh);
+  s.other = dev;
+  qemu_bh_schedule(s.dev.bh);
+}`,
+      errors: [
+        {
+          messageId: 'useAfterDelete',
+          line: 5,
+          column: 3,
+          data: { name: 's.dev.bh', usedAs: 'scheduled', line: 3 },
+        },
+      ],
     },
   ],
 });

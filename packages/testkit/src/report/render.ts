@@ -102,7 +102,7 @@ function renderGroup(group: ReportGroup, c: Colors, options: RenderOptions): str
     }
   }
   for (const [index, path] of (group.retainers ?? []).entries()) {
-    lines.push(`  retainer path ${index + 1}: ${path.join(' -> ')}`);
+    lines.push(`  held by: ${path.join(' → ')}`);
   }
   return lines;
 }

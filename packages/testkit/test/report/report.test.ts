@@ -167,7 +167,7 @@ describe('renderReport', () => {
         'Leaked objects:',
         "#8 'cleanup' in context 'main' owned by 'migration > resumes'",
         "#9 'cleanup' in context 'io#2'",
-        '  retainer path 1: (GC roots) -> Map -> BottomHalf',
+        '  held by: (GC roots) → Map → BottomHalf',
         '',
         '1 more allocation(s) not shown (max_leaks).',
         '-'.repeat(53),

@@ -21,6 +21,6 @@ it('prints the retainer path of a still-reachable BH, naming the holding propert
   expect(stablePid(run.stderr)).toContain(`
 Still-reachable leak of 1 BH(s) 'cleanup' allocated from:
     #0 in <anonymous> test/retained.spec.ts:10:21
-  retainer path 1: s -> cleanupBh
+  held by: s → cleanupBh
 `);
 });

@@ -1,4 +1,3 @@
-import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);
 /**
  * Starts a real `vitest run` on the fixture project under test/fixtures/vitest-basic, against the
  * built dist of the packages, and collects what a user would see: exit code, output, Vitest's own
@@ -78,7 +77,6 @@ export function runFixture(options: FixtureRunOptions = {}): Promise<FixtureRun>
   return new Promise((resolve) => {
     execFile(process.execPath, args, { cwd: FIXTURE, env }, (error, stdout, stderr) => {
       const exitCode = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      require('node:fs').writeFileSync('/tmp/vt/child-' + process.pid + '-' + Date.now() + '.txt', args.join(' ') + '\n' + exitCode + '\n' + stdout + '\n---\n' + stderr);
       resolve({
         exitCode,
         stdout,
