@@ -101,7 +101,7 @@ function renderGroup(group: ReportGroup, c: Colors, options: RenderOptions): str
       lines.push(`#${object.id} '${group.name}' in context '${object.context}'${owner}`);
     }
   }
-  for (const [index, path] of (group.retainers ?? []).entries()) {
+  for (const path of group.retainers ?? []) {
     lines.push(`  held by: ${path.join(' → ')}`);
   }
   return lines;
