@@ -6,10 +6,13 @@
 // that may still hold a live bottom half (the store runs outside the constructor and nothing on the
 // path releases or checks the field first). Ownership moves, and the rule goes quiet, when the
 // bottom half is returned, stored, put in a container, or passed to a call that takes it.
+// In case 4 a release covers only the same object: binding `s` again ends it, and so does a new
+// `const s` on each loop pass.
 import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 import {
   classOfThis,
+  declaratorBinds,
   enclosingFunction,
   fieldKey,
   functionNameNode,
@@ -19,8 +22,10 @@ import {
   isFunction,
   isInside,
   isTestPosition,
+  objectKey,
   outermostValue,
   propertyName,
+  writtenTargets,
 } from '../util/ast.js';
 import {
   BhApi,
@@ -478,6 +483,20 @@ export default createRule<Options, MessageIds>({
       }
     }
 
+    /**
+     * Forgets what the path knew about the fields of a target that is bound again: after
+     * `s = other`, `s.dev = dev` or a new `const q`, `s.bh` may be another, live bottom half.
+     * Called from the listeners for declarations, assignments and loop heads.
+     */
+    function rebind(target: TSESTree.Node): void {
+      for (const written of writtenTargets(target)) {
+        const object = objectKey(written);
+        if (object !== undefined) {
+          recorder.record({ kind: 'forgetObject', object });
+        }
+      }
+    }
+
     /** Records a jump or scope end that may lose locals of the current function. */
     function onExit(
       node: TSESTree.Node,
@@ -744,7 +763,17 @@ export default createRule<Options, MessageIds>({
     }
 
     const listeners: TSESLint.RuleListener = {
-      VariableDeclarator: trackDeclarator,
+      VariableDeclarator(node) {
+        trackDeclarator(node);
+        if (declaratorBinds(node)) {
+          rebind(node.id);
+        }
+      },
+      'ForInStatement > .left, ForOfStatement > .left'(node: TSESTree.Node) {
+        if (node.type !== AST_NODE_TYPES.VariableDeclaration) {
+          rebind(node);
+        }
+      },
       CallExpression(node) {
         const creation = api.creationOf(node);
         if (creation) {
@@ -762,6 +791,7 @@ export default createRule<Options, MessageIds>({
         }
       },
       'AssignmentExpression:exit'(node: TSESTree.AssignmentExpression) {
+        rebind(node.left);
         if (node.left.type !== AST_NODE_TYPES.Identifier) {
           return;
         }
@@ -855,6 +885,7 @@ type LeakEvent =
   | { kind: 'exit'; index: number; loses: (local: TrackedLocal) => boolean }
   | { kind: 'cover'; key: string }
   | { kind: 'coverObject'; object: string }
+  | { kind: 'forgetObject'; object: string }
   | { kind: 'store'; key: string; node: TSESTree.Node; creation: Creation };
 
 function removeLocal(state: Set<string>, tokens: Map<string, Token>, local: TrackedLocal): void {
@@ -1007,6 +1038,16 @@ function applyCover(state: ReadonlySet<string>, event: LeakEvent): ReadonlySet<s
       next.add(`${event.object}.*`);
       for (const item of state) {
         if (item.startsWith(`!${event.object}.`)) {
+          next.delete(item);
+        }
+      }
+      return next;
+    }
+    case 'forgetObject': {
+      // A new object behind the name: nothing is known about its fields, as on function entry.
+      const next = new Set(state);
+      for (const item of state) {
+        if (item.startsWith(`${event.object}.`) || item.startsWith(`!${event.object}.`)) {
           next.delete(item);
         }
       }

@@ -363,6 +363,21 @@ class Link {
   }
 }`,
     },
+    {
+      name: 'case 4: each pass deletes the field of a new loop binding before storing',
+      code: `
+function rearm(qs, x) {
+  for (const q of qs) {
+    qemu_bh_delete(q.bh);
+    q.bh = qemu_bh_new(cb, q);
+  }
+  while (x) {
+    const q = next();
+    qemu_bh_delete(q.bh);
+    q.bh = qemu_bh_new(cb, q);
+  }
+}`,
+    },
   ],
   invalid: [
     {
@@ -975,6 +990,60 @@ function connect(s) {
         { messageId: 'fieldOverwritten', line: 3, column: 3 },
         { messageId: 'fieldNeverReleased', line: 3, column: 3 },
       ],
+    },
+    {
+      name: 'case 4: a release of the old object does not cover a store after rebinding',
+      code: `
+function swap(a, b) {
+  let s = a;
+  qemu_bh_delete(s.bh);
+  s = b;
+  s.bh = qemu_bh_new(cb, s);
+}`,
+      errors: [
+        { messageId: 'fieldOverwritten', line: 6, column: 3, data: { field: 's.bh', line: 6 } },
+      ],
+    },
+    {
+      name: 'case 4: a release of an outer variable does not cover a shadowing one',
+      code: `
+function swap(q, other) {
+  qemu_bh_delete(q.bh);
+  {
+    const q = other;
+    q.bh = qemu_bh_new(cb, q);
+  }
+}`,
+      errors: [{ messageId: 'fieldOverwritten', line: 6, column: 5 }],
+    },
+    {
+      name: 'case 4: a release does not cover a store after an intermediate member changes',
+      code: `
+function swap(s, dev) {
+  qemu_bh_delete(s.dev.bh);
+  s.dev = dev;
+  s.dev.bh = qemu_bh_new(cb, s);
+}`,
+      errors: [
+        {
+          messageId: 'fieldOverwritten',
+          line: 5,
+          column: 3,
+          data: { field: 's.dev.bh', line: 5 },
+        },
+      ],
+    },
+    {
+      name: 'case 4: a for-of head assigns a new object to the released variable',
+      code: `
+function first(q, qs) {
+  qemu_bh_delete(q.bh);
+  for (q of qs) {
+    q.bh = qemu_bh_new(cb, q);
+    break;
+  }
+}`,
+      errors: [{ messageId: 'fieldOverwritten', line: 5, column: 5 }],
     },
   ],
 });
