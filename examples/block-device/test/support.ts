@@ -1,61 +1,20 @@
-/** Helpers for the example's tests: run a command, find a line, normalise a report. */
-import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+/** The shared example test helpers, bound to this example's directory. */
+import {
+  bhsanRun as bhsanRunIn,
+  exampleDirOf,
+  normaliseReport,
+  positionOf as positionIn,
+  type Finished,
+} from '@bhsan/example-support';
 
-/** The example's directory: commands run there, report paths are relative to it. */
-export const exampleDir = join(dirname(fileURLToPath(import.meta.url)), '..');
+export { normaliseReport, type Finished };
 
-const bhsanBin = join(
-  dirname(createRequire(import.meta.url).resolve('@bhsan/testkit/package.json')),
-  'bin/bhsan.js',
-);
+/** This example's directory: commands run there, report paths are relative to it. */
+export const exampleDir = exampleDirOf(import.meta.url);
 
-/** What a finished child process left. */
-export interface Finished {
-  readonly status: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-}
+/** `bhsan run <args>` in this example, without colour or inherited options. */
+export const bhsanRun = (args: readonly string[]): Finished => bhsanRunIn(exampleDir, args);
 
-/** Runs `bhsan run <args>` in the example's directory, without colour or inherited options. */
-export function bhsanRun(args: readonly string[]): Finished {
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', NODE_OPTIONS: '' };
-  delete env.FORCE_COLOR;
-  delete env.BHSAN_OPTIONS;
-  const result = spawnSync(process.execPath, [bhsanBin, 'run', ...args], {
-    cwd: exampleDir,
-    env,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
-}
-
-/** 1-based line and column where `needle` first occurs in the example's file `path`. */
-export function positionOf(path: string, needle: string): { line: number; column: number } {
-  const lines = readFileSync(join(exampleDir, path), 'utf8').split('\n');
-  const index = lines.findIndex((text) => text.includes(needle));
-  if (index === -1) throw new Error(`positionOf: '${needle}' is not in ${path}`);
-  return { line: index + 1, column: (lines[index] as string).indexOf(needle) + 1 };
-}
-
-/**
- * A report with the pid replaced by PID and the frames outside the example's own files (Node's
- * internals, engine builtins) taken out; those frames are returned apart.
- */
-export function normaliseReport(text: string): { report: string; outsideFrames: string[] } {
-  const outsideFrames: string[] = [];
-  const lines = text
-    .replace(/==\d+==/g, '==PID==')
-    .split('\n')
-    .filter((line) => {
-      const frame = /^ {4}#\d+ in \S+ (\S+)$/.exec(line);
-      if (frame === null || (frame[1] as string).startsWith('src/')) return true;
-      outsideFrames.push(line);
-      return false;
-    });
-  return { report: lines.join('\n'), outsideFrames };
-}
+/** 1-based line and column where `needle` first occurs in this example's file `path`. */
+export const positionOf = (path: string, needle: string): { line: number; column: number } =>
+  positionIn(exampleDir, path, needle);
