@@ -41,6 +41,5 @@ describe('checkLeaks', () => {
     const off = await checkLeaks({ options: parseBhsanOptions('detect_leaks=0') });
     expect(off.leaks).toEqual([]);
     expect(off.text).toBe('');
-    ctx.finalize();
   });
 });

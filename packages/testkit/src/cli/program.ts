@@ -7,11 +7,44 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { constants } from 'node:os';
+import { BhsanError } from '@bhsan/runtime';
 import { Command } from 'commander';
-import { parseBhsanOptions } from '../options/index.js';
+import { parseBhsanOptions, type BhsanOptions } from '../options/index.js';
+import { leakedCount } from '../report/build.js';
 import { renderReport } from '../report/render.js';
 import { parseReportJson } from '../report/schema.js';
 import { useColor } from '../register/exit-hook.js';
+import { loadSuppressions } from '../suppressions/index.js';
+
+/** A file the command was given cannot be read. */
+export class CliInputError extends BhsanError {
+  /** The file as given on the command line. */
+  readonly file: string;
+
+  constructor(file: string, reason: string) {
+    super('BHSAN_CLI_INPUT', `cannot read '${file}': ${reason}`);
+    this.file = file;
+  }
+}
+
+/**
+ * BHSAN_OPTIONS checked (and its suppressions file loaded) before anything runs, so that a bad
+ * option is one `bhsan:` line and exit 2 rather than an error in every child. Throws
+ * `BhsanOptionsError` or `SuppressionError`.
+ */
+function checkedOptions(env: NodeJS.ProcessEnv): BhsanOptions {
+  const options = parseBhsanOptions(env.BHSAN_OPTIONS ?? '');
+  if (options.suppressions !== '') loadSuppressions(options.suppressions);
+  return options;
+}
+
+function readInput(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new CliInputError(file, error instanceof Error ? error.message : String(error));
+  }
+}
 
 const TYPESCRIPT_ENTRY = /\.[cm]?tsx?$/;
 const SCRIPT_ENTRY = /\.([cm]?[jt]sx?)$/;
@@ -95,24 +128,27 @@ export function createProgram(exit: (code: number) => void): Command {
     .passThroughOptions()
     .allowUnknownOption()
     .action(async (command: string[]) => {
+      checkedOptions(process.env);
       exit(await run(command));
     });
 
   program
     .command('report')
-    .description('print a saved JSON report (BHSAN_OPTIONS json=<file>) as text')
+    .description(
+      'print a saved JSON report (BHSAN_OPTIONS json=<file>) as text; exit with exitcode ' +
+        '(default 23) when it holds leaks, 0 when not',
+    )
     .argument('<file>', 'the JSON report')
     .action((file: string) => {
       const options = parseBhsanOptions(process.env.BHSAN_OPTIONS ?? '');
-      const report = parseReportJson(readFileSync(file, 'utf8'), file);
-      process.stdout.write(
-        renderReport(report, {
-          color: useColor(1),
-          printSuppressions: options.print_suppressions,
-          reportObjects: options.report_objects,
-        }),
-      );
-      exit(0);
+      const report = parseReportJson(readInput(file), file);
+      const text = renderReport(report, {
+        color: useColor(1),
+        printSuppressions: options.print_suppressions,
+        reportObjects: options.report_objects,
+      });
+      process.stdout.write(text === '' ? `bhsan: ${file}: no leaks were recorded.\n` : text);
+      exit(leakedCount(report) > 0 ? options.exitcode : 0);
     });
 
   return program;

@@ -4,7 +4,9 @@
  *
  * Every key is validated: an unknown key or a bad value throws `BhsanOptionsError` naming it and
  * listing the valid keys. Nothing falls back to a default silently. A key given twice keeps its
- * last value. A value that holds `:` (a Windows path) is quoted: `log_path="C:\\logs\\bhsan"`.
+ * last value. Whitespace around keys and values is ignored (`exitcode= 5` is `exitcode=5`); a
+ * quoted value keeps its own. A value that holds `:` (a Windows path) is quoted:
+ * `log_path="C:\\logs\\bhsan"`.
  */
 import { BhsanError } from '@bhsan/runtime';
 
@@ -94,15 +96,18 @@ export class BhsanOptionsError extends BhsanError {
   readonly value: string | undefined;
   readonly validKeys: readonly string[];
 
-  constructor(source: string, key: string, value: string | undefined, problem: string) {
-    super(
-      'BHSAN_BAD_OPTION',
-      `${source}: ${problem}. Valid options: ${BHSAN_OPTION_KEYS.join(', ')}.`,
-    );
+  constructor(
+    source: string,
+    key: string,
+    value: string | undefined,
+    problem: string,
+    validKeys: readonly string[] = BHSAN_OPTION_KEYS,
+  ) {
+    super('BHSAN_BAD_OPTION', `${source}: ${problem}. Valid options: ${validKeys.join(', ')}.`);
     this.source = source;
     this.key = key;
     this.value = value;
-    this.validKeys = BHSAN_OPTION_KEYS;
+    this.validKeys = validKeys;
   }
 }
 
@@ -122,9 +127,20 @@ export function parseBhsanOptions(text: string, source = 'BHSAN_OPTIONS'): Bhsan
         `'${segment}' is not a key=value pair`,
       );
     }
-    given[segment.slice(0, equals).trim()] = unquote(segment.slice(equals + 1));
+    given[segment.slice(0, equals).trim()] = unquote(segment.slice(equals + 1).trim());
   }
   return resolveBhsanOptions(given, source);
+}
+
+/** How `resolveBhsanOptions` reads its input. */
+export interface ResolveSettings {
+  /**
+   * Values must have their declared JavaScript type (a boolean, a number, a string), as in a typed
+   * config; otherwise text forms are accepted too (`'1'`, `'30'`). Default false.
+   */
+  readonly typed?: boolean;
+  /** The keys an error lists as valid; default `BHSAN_OPTION_KEYS`. */
+  readonly validKeys?: readonly string[];
 }
 
 /**
@@ -134,30 +150,48 @@ export function parseBhsanOptions(text: string, source = 'BHSAN_OPTIONS'): Bhsan
 export function resolveBhsanOptions(
   given: Readonly<Record<string, unknown>>,
   source = 'options',
+  settings: ResolveSettings = {},
 ): BhsanOptions {
   const result: Record<string, unknown> = { ...defaultBhsanOptions };
   for (const [key, raw] of Object.entries(given)) {
     if (!Object.hasOwn(KINDS, key)) {
-      throw new BhsanOptionsError(source, key, undefined, `unknown option '${key}'`);
+      const problem = `unknown option '${key}'`;
+      throw new BhsanOptionsError(source, key, undefined, problem, settings.validKeys);
     }
-    result[key] = convert(source, key, KINDS[key as BhsanOptionKey], raw);
+    result[key] = convert(source, key, KINDS[key as BhsanOptionKey], raw, settings);
   }
   return Object.freeze(result) as unknown as BhsanOptions;
 }
 
-function convert(source: string, key: string, kind: Kind, raw: unknown): unknown {
-  const text = String(raw);
+function convert(
+  source: string,
+  key: string,
+  kind: Kind,
+  raw: unknown,
+  settings: ResolveSettings,
+): unknown {
+  // In a typed config a string is shown quoted, so that `max_leaks='2'` reads as what it is.
+  const shown =
+    settings.typed === true && typeof raw === 'string' ? JSON.stringify(raw) : String(raw);
   const bad = (expected: string): BhsanOptionsError =>
-    new BhsanOptionsError(source, key, text, `${key}=${text} is not valid: expected ${expected}`);
+    new BhsanOptionsError(
+      source,
+      key,
+      String(raw),
+      `${key}=${shown} is not valid: expected ${expected}`,
+      settings.validKeys,
+    );
 
   switch (kind.type) {
     case 'boolean':
       if (raw === true || raw === false) return raw;
-      if (text === '1' || text === 'true') return true;
-      if (text === '0' || text === 'false') return false;
+      if (settings.typed === true) throw bad('true or false');
+      if (raw === '1' || raw === 'true' || raw === 1) return true;
+      if (raw === '0' || raw === 'false' || raw === 0) return false;
       throw bad('1, 0, true or false');
     case 'integer': {
-      const value = typeof raw === 'number' ? raw : /^\d+$/.test(text) ? Number(text) : NaN;
+      if (settings.typed === true && typeof raw !== 'number') throw bad('a number');
+      const value = typeof raw === 'number' ? raw : /^\d+$/.test(String(raw)) ? Number(raw) : NaN;
       if (!Number.isInteger(value) || value < kind.min || value > kind.max) {
         const unbounded = kind.max === Number.MAX_SAFE_INTEGER;
         throw bad(`an integer ${unbounded ? `>= ${kind.min}` : `from ${kind.min} to ${kind.max}`}`);

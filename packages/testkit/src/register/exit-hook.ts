@@ -8,7 +8,8 @@
  * normal end, `process.exit()` and an uncaught exception; for the last, the program's own error is
  * printed first, in full, and the leak report follows.
  */
-import { writeFileSync, writeSync } from 'node:fs';
+import { mkdirSync, writeFileSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { isatty } from 'node:tty';
 import { inspect } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
@@ -52,7 +53,7 @@ export function installExitHook(env: NodeJS.ProcessEnv = process.env): ExitHookS
   if (!options.detect_leaks || !options.leak_check_at_exit) return setup;
 
   const gc = obtainGc();
-  process.on('uncaughtException', (error, origin) => onUncaught(error, origin, options));
+  process.on('uncaughtException', (error) => onUncaught(error, options));
   process.on('exit', () => onExit(setup, gc));
   return setup;
 }
@@ -89,31 +90,42 @@ function onExit(setup: ExitHookSetup, gc: () => void): void {
     }
     if (options.json !== '') {
       const path = options.json.replace(/%p/g, String(process.pid));
-      writeFileSync(path, `${JSON.stringify(result.report, null, 2)}\n`);
+      writeFileAndDirs(path, `${JSON.stringify(result.report, null, 2)}\n`);
     }
-    if (result.leaked > 0) process.exitCode = options.exitcode;
+    if (result.leaked > 0) setLeakExitCode(options.exitcode);
   } catch (error) {
     writeSync(
       2,
       `==${process.pid}==BHSanitizer: the exit-time leak check failed: ${inspect(error)}\n`,
     );
-    process.exitCode = options.exitcode;
+    setLeakExitCode(options.exitcode);
   }
+}
+
+/**
+ * Leaks make the process exit with `exitcode`; `exitcode=0` means "report, but keep the code":
+ * a code the program chose (`process.exit(4)`) or a crash's 1 is never turned into 0.
+ */
+function setLeakExitCode(exitcode: number): void {
+  if (exitcode !== 0) process.exitCode = exitcode;
+}
+
+function writeFileAndDirs(path: string, text: string): void {
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
 }
 
 /**
  * An uncaught exception nobody else handles: print it as Node would, then exit through the leak
  * check. When the program has its own listener, it decides and this one stays out of the way.
  */
-function onUncaught(error: unknown, origin: string, options: BhsanOptions): void {
+function onUncaught(error: unknown, options: BhsanOptions): void {
   if (process.listenerCount('uncaughtException') > 1) return;
 
+  // A rejection Node reports with a non-Error reason is an ESM module's top-level `throw`: a real
+  // unhandled rejection of a non-Error arrives wrapped in an ERR_UNHANDLED_REJECTION error.
   const shown = error instanceof Error ? inspect(error) : `Uncaught ${inspect(error)}`;
-  const prefix =
-    origin === 'unhandledRejection' && !(error instanceof Error)
-      ? 'Unhandled promise rejection: '
-      : '';
-  writeSync(2, `${prefix}${shown}\n`);
+  writeSync(2, `${shown}\n`);
   if (isUseAfterDelete(error)) {
     writeSync(
       2,
@@ -126,10 +138,20 @@ function onUncaught(error: unknown, origin: string, options: BhsanOptions): void
   process.exit(1);
 }
 
+/** Writes the text report where `log_path` says; an unwritable file falls back to stderr. */
 function writeReport(options: BhsanOptions, text: string): void {
   if (options.log_path === '' || options.log_path === 'stderr') writeSync(2, text);
   else if (options.log_path === 'stdout') writeSync(1, text);
-  else writeFileSync(`${options.log_path}.${process.pid}`, text);
+  else {
+    const path = `${options.log_path}.${process.pid}`;
+    try {
+      writeFileAndDirs(path, text);
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      writeSync(2, `==${process.pid}==BHSanitizer: cannot write log_path ${path} (${reason}):\n`);
+      writeSync(2, text);
+    }
+  }
 }
 
 /** Colour for a file descriptor: FORCE_COLOR asks for it, NO_COLOR forbids it, else a TTY. */

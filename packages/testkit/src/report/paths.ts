@@ -3,9 +3,10 @@ import { isAbsolute, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 /**
- * A frame's file as reports show it: a `file://` URL becomes a path; a path under `cwd` becomes
- * relative to it; otherwise `stripPrefix` (strip_path_prefix) is removed from the front when it
- * matches. Other locations (`node:internal/…`, `<anonymous>`, http URLs) are shown as given.
+ * A frame's file as reports show it: a `file://` URL becomes a path; `stripPrefix`
+ * (strip_path_prefix) is removed from the front when it matches the absolute path; else a path
+ * under `cwd` becomes relative to it, and `stripPrefix` is removed from that form when it matches.
+ * Other locations (`node:internal/…`, `<anonymous>`, http URLs) are shown as given.
  */
 export function displayPath(file: string, cwd: string, stripPrefix: string): string {
   let path = file;
@@ -21,7 +22,10 @@ export function displayPath(file: string, cwd: string, stripPrefix: string): str
 
   const fromCwd = relative(cwd, path);
   if (fromCwd !== '' && !fromCwd.startsWith(`..${sep}`) && !isAbsolute(fromCwd)) {
-    return sep === '\\' ? fromCwd.replace(/\\/g, '/') : fromCwd;
+    const shown = sep === '\\' ? fromCwd.replace(/\\/g, '/') : fromCwd;
+    return stripPrefix !== '' && shown.startsWith(stripPrefix)
+      ? shown.slice(stripPrefix.length)
+      : shown;
   }
   return path;
 }

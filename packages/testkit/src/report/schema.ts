@@ -186,7 +186,37 @@ export function parseReportJson(text: string, source = 'report'): Report {
     const reason = error instanceof Error ? error.message : String(error);
     throw new ReportFormatError(source, '$', `is not JSON: ${reason}`);
   }
-  const found = schemaProblem(reportSchema, value);
+  const found = schemaProblem(reportSchema, value) ?? summaryProblem(value as Report);
   if (found !== undefined) throw new ReportFormatError(source, found.path, found.problem);
   return value as Report;
+}
+
+/**
+ * Where a schema-valid report's summary contradicts its groups: the summary counts every group,
+ * so it equals the groups' sums when none was omitted (`max_leaks`), and is at least them if some
+ * were.
+ */
+function summaryProblem(report: Report): { path: string; problem: string } | undefined {
+  const { summary, groups, omittedGroups } = report;
+  const allocations = groups.length + omittedGroups;
+  if (summary.allocations !== allocations) {
+    return {
+      path: '$.summary.allocations',
+      problem: `is ${summary.allocations} but the report has ${allocations} group(s)`,
+    };
+  }
+  for (const field of ['bhs', 'timers'] as const) {
+    const kind = field === 'bhs' ? 'bh' : 'timer';
+    const counted = groups
+      .filter((group) => group.allocationKind === kind)
+      .reduce((sum, group) => sum + group.count, 0);
+    const fits = omittedGroups === 0 ? summary[field] === counted : summary[field] >= counted;
+    if (!fits) {
+      return {
+        path: `$.summary.${field}`,
+        problem: `is ${summary[field]} but the groups count ${counted}`,
+      };
+    }
+  }
+  return undefined;
 }

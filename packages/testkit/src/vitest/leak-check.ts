@@ -4,11 +4,13 @@
  * anything is left, an error that carries the report.
  *
  * Settling is bounded and done only when it can change the answer: after a synchronous look at
- * what is already known, the heap is collected and the event loop turned (`tracker.settle`) only
- * when the owner still has live, undeleted allocations that might turn out to be lost.
+ * what is already known, and only when the owner still has live, undeleted allocations that might
+ * turn out to be lost, one event-loop turn (so that the weak references just read no longer keep
+ * their objects), one full `gc()` and the tracker's synchronous `collectNow()` decide. Without a
+ * working `gc()` the check falls back to `tracker.settle()`.
  */
 
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 import { BhsanError, tracker, type Leak } from '@bhsan/runtime';
 
@@ -62,8 +64,7 @@ export async function checkOwners(
   const leaks: Leak[] = all.flatMap((owner) => tracker.check({ owner }));
 
   if (all.some((owner) => tracker.liveAllocations({ owner }).length > 0)) {
-    ensureGc();
-    await tracker.settle();
+    await collectOnce();
     const includeStillReachable = options.mode === 'strict';
     for (const owner of owners) leaks.push(...tracker.check({ owner, includeStillReachable }));
     for (const owner of directOnlyOwners) leaks.push(...tracker.check({ owner }));
@@ -81,8 +82,23 @@ export async function checkOwners(
   return { leaks: shown, report, leaked: leakedCount(report) };
 }
 
-/** The leak with its allocation stack cut at the first runner frame. */
-function trimmed(leak: Leak, isRunnerFrame: (file: string) => boolean): Leak {
+/**
+ * One full collection, then the tracker notices what went, without waiting for finalization
+ * callbacks. Any caller on the runtime's thread.
+ */
+async function collectOnce(): Promise<void> {
+  if (!ensureGc()) {
+    await tracker.settle();
+    return;
+  }
+  // The engine keeps every object whose WeakRef was read in the current job until the job ends.
+  await new Promise<void>((resolve) => setImmediate(resolve));
+  (globalThis as unknown as { gc: () => void }).gc();
+  tracker.collectNow();
+}
+
+/** The leak with its allocation stack cut at the first runner frame. Any caller. */
+export function trimmed(leak: Leak, isRunnerFrame: (file: string) => boolean): Leak {
   const { allocation } = leak;
   const frames = allocation.frames;
   const cut = frames.findIndex((frame) => isRunnerFrame(frame.file));
@@ -157,17 +173,39 @@ export class BhLeakError extends BhsanError {
   }
 }
 
+/** A frame of Vitest's own machinery: it and every frame below it are left out of reports. */
+export function isVitestFrame(file: string): boolean {
+  return /[\\/]node_modules[\\/](?:vitest|@vitest[\\/][^\\/]+)[\\/]/.test(file);
+}
+
 /**
  * A runner-frame test that also cuts at the module `moduleUrl` (the wrapper that called the checked
- * function: it and its callers are the test runner's business, not the leak's). For the wrappers
- * in this package.
+ * function: it and its callers are the test runner's business, not the leak's) and at Vitest's
+ * own frames. The module is recognized by its `src/…/name.ts` and `dist/…/name.js` files alike,
+ * as a path or a URL: with source maps on, a frame of the built file names its source. For the
+ * wrappers in this package.
  */
 export function callerFramesOf(
   moduleUrl: string,
   isRunnerFrame?: (file: string) => boolean,
 ): (file: string) => boolean {
   const modulePath = fileURLToPath(moduleUrl);
-  return (file) => file === moduleUrl || file === modulePath || isRunnerFrame?.(file) === true;
+  const forms = new Set([modulePath, ...siblingForms(modulePath)]);
+  for (const form of [...forms]) forms.add(pathToFileURL(form).href);
+  return (file) => forms.has(file) || isVitestFrame(file) || isRunnerFrame?.(file) === true;
+}
+
+/** The built and the source form of one of this package's modules, from either. */
+function siblingForms(modulePath: string): string[] {
+  const built = /([\\/])dist([\\/].*)\.js$/.exec(modulePath);
+  if (built !== null) {
+    return [modulePath.slice(0, built.index) + `${built[1]}src${built[2]}.ts`];
+  }
+  const source = /([\\/])src([\\/].*)\.ts$/.exec(modulePath);
+  if (source !== null) {
+    return [modulePath.slice(0, source.index) + `${source[1]}dist${source[2]}.js`];
+  }
+  return [];
 }
 
 let nextCheckId = 1;

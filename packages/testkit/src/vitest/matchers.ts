@@ -11,7 +11,14 @@ import { tracker, type Leak } from '@bhsan/runtime';
 import type { MatcherState } from 'vitest';
 
 import { buildReport } from '../report/build.js';
-import { callerFramesOf, checkOwners, reportText, type OwnerCheckOptions } from './leak-check.js';
+import {
+  callerFramesOf,
+  checkOwners,
+  isVitestFrame,
+  reportText,
+  trimmed,
+  type OwnerCheckOptions,
+} from './leak-check.js';
 
 /** Options of `toLeakBHs`: the same as a per-test check's. */
 export type ToLeakBHsOptions = OwnerCheckOptions;
@@ -47,7 +54,9 @@ export const bhsanMatchers = {
       );
     }
     const undeleted = tracker.liveAllocations({ contextName: received.name, kind: 'bh' });
-    const leaks: Leak[] = undeleted.map((allocation) => ({ kind: 'still-reachable', allocation }));
+    const leaks: Leak[] = undeleted.map((allocation) =>
+      trimmed({ kind: 'still-reachable', allocation }, isVitestFrame),
+    );
     return {
       pass: undeleted.length === 0,
       message: () =>

@@ -66,10 +66,11 @@ const VALID_KEYS: readonly string[] = [...BHSAN_OPTION_KEYS, ...VITEST_ONLY_KEYS
 
 /** Throws a `BhsanOptionsError` whose list of valid keys includes the Vitest-only ones. */
 function badOption(key: string, value: string | undefined, problem: string): never {
-  const error = new BhsanOptionsError(SOURCE, key, value, problem);
-  error.message = `${SOURCE}: ${problem}. Valid options: ${VALID_KEYS.join(', ')}.`;
-  throw error;
+  throw new BhsanOptionsError(SOURCE, key, value, problem, VALID_KEYS);
 }
+
+/** The shared keys are checked with their declared types: a config is typed, not text. */
+const PLUGIN_SETTINGS = { typed: true, validKeys: VALID_KEYS } as const;
 
 /**
  * Validates the plugin's options, merges BHSAN_OPTIONS over them and makes paths absolute.
@@ -105,9 +106,13 @@ export function resolveBhsanVitestOptions(
     }
     shared['json'] = record['jsonReport'];
   }
-  const fromPlugin = resolveBhsanOptions(shared, SOURCE);
+  const fromPlugin = resolveBhsanOptions(shared, SOURCE, PLUGIN_SETTINGS);
   const fromEnv = env === undefined || env.trim() === '' ? {} : explicitKeys(env);
-  const sanitizer = resolveBhsanOptions({ ...pick(fromPlugin, shared), ...fromEnv }, SOURCE);
+  const sanitizer = resolveBhsanOptions(
+    { ...pick(fromPlugin, shared), ...fromEnv },
+    SOURCE,
+    PLUGIN_SETTINGS,
+  );
 
   const mode = record['mode'] ?? 'unreachable';
   if (!MODES.includes(mode as BhsanMode)) {

@@ -7,6 +7,7 @@
 
 import { fileURLToPath } from 'node:url';
 
+import { BhsanError } from '@bhsan/runtime';
 import type {} from 'vitest/config';
 import type { TestProject, Vite, Vitest } from 'vitest/node';
 
@@ -15,6 +16,7 @@ import {
   type BhsanPluginOptions,
   type ResolvedBhsanVitestOptions,
 } from './options.js';
+import { loadSuppressions } from '../suppressions/index.js';
 import { BhsanReporter } from './reporter.js';
 
 declare module 'vitest' {
@@ -44,6 +46,8 @@ export function bhsan(options: BhsanPluginOptions = {}): Vite.Plugin {
     name: 'bhsan',
     configureVitest({ vitest, project }) {
       const resolved = resolveBhsanVitestOptions(options, project.config.root);
+      // A missing or malformed suppressions file stops the run here, once, not in every file.
+      if (resolved.suppressions !== '') loadOnce(resolved.suppressions);
       configureProject(project, resolved);
       if (!withReporter.has(vitest)) {
         withReporter.add(vitest);
@@ -51,6 +55,16 @@ export function bhsan(options: BhsanPluginOptions = {}): Vite.Plugin {
       }
     },
   };
+}
+
+/** Loads the suppressions file; its error, if any, shows as one message without a stack. */
+function loadOnce(file: string): void {
+  try {
+    loadSuppressions(file);
+  } catch (error) {
+    if (error instanceof BhsanError) error.stack = `${error.name}: ${error.message}`;
+    throw error;
+  }
 }
 
 /** Adds the setup file, `gc()` and the options to one test project. */

@@ -4,7 +4,8 @@
  *
  * It reads only test meta, never worker state, so it works the same for a plain run, a sharded
  * blob run and `--merge-reports` (where the meta comes back from the blob files). The verdict is
- * the tests' own: a leaking test or file has already failed, so `vitest run` exits non-zero.
+ * the tests' own, and more: any recorded leak sets the exit code to 1, so that a leaking
+ * `test.fails` (whose inverted verdict passes) still fails the run.
  */
 
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import path from 'node:path';
 import type { Reporter, TestModule, Vitest } from 'vitest/node';
 
 import { useColor } from '../register/exit-hook.js';
+import { leakedCount } from '../report/build.js';
 import type { Report } from '../report/types.js';
 import { reportText } from './leak-check.js';
 import { mergeReports } from './merge-reports.js';
@@ -37,6 +39,19 @@ export function collectReports(testModules: readonly TestModule[]): Report[] {
   return reports;
 }
 
+/** Full names of tests that leaked yet passed (a `test.fails` inverts the leak's error). */
+export function passedLeakingTests(testModules: readonly TestModule[]): string[] {
+  const names: string[] = [];
+  for (const testModule of testModules) {
+    for (const testCase of testModule.children.allTests()) {
+      const report = testCase.meta().bhsan?.report;
+      if (report === undefined || leakedCount(report) === 0) continue;
+      if (testCase.result().state === 'passed') names.push(testCase.fullName);
+    }
+  }
+  return names;
+}
+
 /** Added by the `bhsan()` plugin; one per run. Vitest calls its hooks in the main process. */
 export class BhsanReporter implements Reporter {
   private vitest: Vitest | undefined;
@@ -52,6 +67,17 @@ export class BhsanReporter implements Reporter {
     const parts = collectReports(testModules);
     const report = mergeReports(parts, sanitizer);
 
+    // The JSON first and on its own: a text report that cannot be written must not lose it.
+    if (this.options.jsonReport !== '') {
+      const file = this.options.jsonReport.replace(/%p/g, String(process.pid));
+      try {
+        writeWithDirs(file, `${JSON.stringify(report, null, 2)}\n`);
+      } catch (error) {
+        this.toStream('stderr', `bhsan: cannot write the JSON report ${file}: ${reason(error)}\n`);
+        process.exitCode = 1;
+      }
+    }
+
     const toStderr = sanitizer.log_path === '' || sanitizer.log_path === 'stderr';
     const text = reportText(report, sanitizer, toStderr && useColor(2));
     if (text !== '') this.write(text);
@@ -59,25 +85,51 @@ export class BhsanReporter implements Reporter {
       this.write(`==${report.pid}==BHSanitizer: no bottom-half leaks found.\n`);
     }
 
-    if (this.options.jsonReport !== '') {
-      const file = this.options.jsonReport.replace(/%p/g, String(process.pid));
-      mkdirSync(path.dirname(file), { recursive: true });
-      writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`);
+    if (leakedCount(report) > 0) {
+      for (const name of passedLeakingTests(testModules)) {
+        this.toStream(
+          'stderr',
+          `==${report.pid}==BHSanitizer: test '${name}' passed (test.fails?) but leaked ` +
+            'bottom halves; the run fails.\n',
+        );
+      }
+      process.exitCode = 1;
     }
   }
 
-  /** Writes the text report where `log_path` says (a path gets `.<pid>` appended). */
+  /**
+   * Writes the text report where `log_path` says: a path (relative to the root) gets `.<pid>`
+   * appended and its directories created; if it cannot be written, the report goes to stderr.
+   */
   private write(text: string): void {
     const { log_path: logPath } = this.options.sanitizer;
-    const logger = this.vitest?.logger;
-    if (logPath === 'stdout') {
-      if (logger === undefined) process.stdout.write(text);
-      else logger.log(text);
-    } else if (logPath === '' || logPath === 'stderr') {
-      if (logger === undefined) process.stderr.write(text);
-      else logger.error(text);
-    } else {
-      writeFileSync(`${logPath}.${process.pid}`, text);
+    if (logPath === 'stdout' || logPath === '' || logPath === 'stderr') {
+      this.toStream(logPath === 'stdout' ? 'stdout' : 'stderr', text);
+      return;
+    }
+    const file = `${path.resolve(this.options.root, logPath)}.${process.pid}`;
+    try {
+      writeWithDirs(file, text);
+    } catch (error) {
+      this.toStream('stderr', `bhsan: cannot write log_path ${file} (${reason(error)}):\n${text}`);
     }
   }
+
+  private toStream(stream: 'stdout' | 'stderr', text: string): void {
+    const logger = this.vitest?.logger;
+    if (stream === 'stdout') {
+      if (logger === undefined) process.stdout.write(text);
+      else logger.log(text);
+    } else if (logger === undefined) process.stderr.write(text);
+    else logger.error(text);
+  }
+}
+
+function writeWithDirs(file: string, text: string): void {
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, text);
+}
+
+function reason(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -100,6 +100,49 @@ describe('runPlan', () => {
   });
 });
 
+const emptyReport = {
+  schema: 'bhsan-report/1',
+  pid: 1,
+  groups: [],
+  omittedGroups: 0,
+  suppressions: [],
+  summary: { bhs: 0, timers: 0, allocations: 0 },
+};
+
+describe('bhsan run with bad configuration', () => {
+  it('rejects a bad BHSAN_OPTIONS in one line before starting the command, exit 2', () => {
+    const { status, stdout, stderr } = bhsan(
+      ['run', 'node', '-e', 'console.log("ran")'],
+      packageDir,
+      'max_leaks=-1',
+    );
+
+    expect(stderr).toBe(
+      'bhsan: BHSAN_OPTIONS: max_leaks=-1 is not valid: expected an integer >= 0. Valid ' +
+        'options: detect_leaks, leak_check_at_exit, exitcode, suppressions, ' +
+        'print_suppressions, report_objects, max_leaks, malloc_context_size, log_path, ' +
+        'strip_path_prefix, report_still_reachable, json, verbosity.\n',
+    );
+    expect(stdout).toBe('');
+    expect(status).toBe(2);
+  });
+
+  it('rejects a missing suppressions file in one line before starting the command, exit 2', () => {
+    const { status, stdout, stderr } = bhsan(
+      ['run', 'node', '-e', 'console.log("ran")'],
+      packageDir,
+      'suppressions=/missing-bhsan.supp',
+    );
+
+    expect(stderr).toBe(
+      'bhsan: /missing-bhsan.supp: cannot read the suppressions file (ENOENT: no such file or ' +
+        "directory, open '/missing-bhsan.supp')\n",
+    );
+    expect(stdout).toBe('');
+    expect(status).toBe(2);
+  });
+});
+
 describe('bhsan report', () => {
   it('renders a saved JSON report as text', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bhsan-cli-'));
@@ -110,7 +153,46 @@ describe('bhsan report', () => {
 
     expect(stdout).toContain("Direct leak of 1 BH(s) 'cleanup' allocated from:");
     expect(stdout).toContain('SUMMARY: BHSanitizer: 1 BH(s) leaked in 1 allocation(s).');
+    expect(status).toBe(23);
+    expect(bhsan(['report', json], packageDir, 'exitcode=7').status).toBe(7);
+  });
+
+  it('says in one line that an empty report recorded no leaks, and exits 0', () => {
+    const json = join(mkdtempSync(join(tmpdir(), 'bhsan-cli-')), 'empty.json');
+    writeFileSync(json, JSON.stringify(emptyReport));
+
+    const { status, stdout, stderr } = bhsan(['report', json]);
+
+    expect(stdout).toBe(`bhsan: ${json}: no leaks were recorded.\n`);
+    expect(stderr).toBe('');
     expect(status).toBe(0);
+  });
+
+  it('rejects a report whose summary contradicts its groups, naming the field', () => {
+    const json = join(mkdtempSync(join(tmpdir(), 'bhsan-cli-')), 'lying.json');
+    writeFileSync(
+      json,
+      JSON.stringify({ ...emptyReport, summary: { ...emptyReport.summary, bhs: 2 } }),
+    );
+
+    const { status, stdout, stderr } = bhsan(['report', json]);
+
+    expect(stderr).toBe(
+      `bhsan: ${json}: $.summary.bhs is 2 but the groups count 0 (schema bhsan-report/1)\n`,
+    );
+    expect(stdout).toBe('');
+    expect(status).toBe(2);
+  });
+
+  it('names a missing file in one line, exit 2', () => {
+    const { status, stdout, stderr } = bhsan(['report', '/missing-bhsan.json']);
+
+    expect(stderr).toBe(
+      "bhsan: cannot read '/missing-bhsan.json': ENOENT: no such file or directory, " +
+        "open '/missing-bhsan.json'\n",
+    );
+    expect(stdout).toBe('');
+    expect(status).toBe(2);
   });
 
   it('names a file that is not a report', () => {

@@ -84,6 +84,14 @@ describe('parseBhsanOptions', () => {
     expect(options.exitcode).toBe(2);
   });
 
+  it('ignores whitespace around keys and values alike; a quoted value keeps its own', () => {
+    const spaced = parseBhsanOptions(' exitcode = 5 : strip_path_prefix=" a b " ');
+    const tight = parseBhsanOptions('exitcode= 5:verbosity =1');
+
+    expect([spaced.exitcode, spaced.strip_path_prefix]).toEqual([5, ' a b ']);
+    expect([tight.exitcode, tight.verbosity]).toEqual([5, 1]);
+  });
+
   it('rejects an unknown key, naming it and listing the valid keys', () => {
     const error = errorOf('exitcode=3:detect_leak=1');
 

@@ -116,6 +116,27 @@ describe('exit hook', () => {
     expect(result.status).toBe(1);
   });
 
+  it('labels an ESM top-level throw of a non-Error as an uncaught exception', () => {
+    const { status, stderr } = run('throw-string');
+
+    expect(stderr.slice(0, stderr.indexOf(RULE))).toBe("Uncaught 'a string'\n\n");
+    expect(reportLines(stderr).at(-2)).toBe(summary);
+    expect(status).toBe(23);
+  });
+
+  it('exitcode=0 reports leaks but keeps the code of process.exit(4) and of a crash', () => {
+    const exited = run('exit-code', 'exitcode=0');
+    const crashed = run('throw', 'exitcode=0');
+    const normal = run('normal', 'exitcode=0');
+
+    expect(reportLines(exited.stderr)).toEqual(fullReport);
+    expect(exited.status).toBe(4);
+    expect(reportLines(crashed.stderr)).toEqual(fullReport);
+    expect(crashed.status).toBe(1);
+    expect(reportLines(normal.stderr)).toEqual(fullReport);
+    expect(normal.status).toBe(0);
+  });
+
   it("leaves an exception to the program's own listener", () => {
     const { status, stdout, stderr } = run('handled');
 
@@ -205,22 +226,29 @@ describe('exit hook options', () => {
     expect(quiet.stderr).not.toContain('Suppressions used:');
   });
 
-  it('a malformed suppressions file stops the program before it runs', () => {
+  it('a malformed suppressions file stops the program before it runs: one line, exit 2', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bhsan-exit-'));
     const file = join(dir, 'bad.supp');
     writeFileSync(file, 'leak:ok\nnot a rule\n');
 
     const { status, stderr } = run('normal', `suppressions=${file}`);
-    expect(stderr).toContain(`SuppressionError: ${file}:2: 'not a rule' is not a suppression`);
-    expect(status).toBe(1);
+    expect(stderr).toBe(
+      `bhsan: ${file}:2: 'not a rule' is not a suppression: write leak:<pattern>\n`,
+    );
+    expect(status).toBe(2);
   });
 
-  it('a bad option stops the program before it runs, naming the key', () => {
+  it('a bad option stops the program before it runs: one line naming the key, exit 2', () => {
     const { status, stderr, stdout } = run('exit', 'exitcode=lots');
 
-    expect(stderr).toContain('BhsanOptionsError: BHSAN_OPTIONS: exitcode=lots is not valid');
+    expect(stderr).toBe(
+      'bhsan: BHSAN_OPTIONS: exitcode=lots is not valid: expected an integer from 0 to 255. ' +
+        'Valid options: detect_leaks, leak_check_at_exit, exitcode, suppressions, ' +
+        'print_suppressions, report_objects, max_leaks, malloc_context_size, log_path, ' +
+        'strip_path_prefix, report_still_reachable, json, verbosity.\n',
+    );
     expect(stdout).toBe('');
-    expect(status).toBe(1);
+    expect(status).toBe(2);
   });
 
   it('report_objects lists the objects, max_leaks limits the groups', () => {
@@ -289,6 +317,41 @@ describe('exit hook options', () => {
     const written = readFileSync(join(dir, `bhsan.${result.pid}`), 'utf8');
     expect(written).toContain(summary);
     expect(run('normal', 'log_path=stdout').stdout).toContain(summary);
+  });
+
+  it('log_path and json into a missing directory create it', () => {
+    const dir = join(mkdtempSync(join(tmpdir(), 'bhsan-exit-')), 'new', 'dir');
+    const result = spawnSync(process.execPath, ['--import', register, script, 'normal'], {
+      cwd: packageDir,
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        BHSAN_OPTIONS: `log_path=${join(dir, 'bhsan')}:json=${join(dir, 'r.json')}`,
+      },
+    });
+
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(23);
+    expect(readFileSync(join(dir, `bhsan.${result.pid}`), 'utf8')).toContain(summary);
+    expect(parseReportJson(readFileSync(join(dir, 'r.json'), 'utf8')).summary).toEqual({
+      bhs: 3,
+      timers: 0,
+      allocations: 2,
+    });
+  });
+
+  it('log_path that cannot be written prints the report to stderr with a note', () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'bhsan-exit-')), 'file');
+    writeFileSync(file, '');
+    const { status, stderr } = run('normal', `log_path=${join(file, 'bhsan')}`);
+
+    const note = stderr.slice(0, stderr.indexOf('\n')).replace(/bhsan\.\d+ /, 'bhsan.<pid> ');
+    expect(note).toBe(
+      `==PID==BHSanitizer: cannot write log_path ${join(file, 'bhsan')}.<pid> ` +
+        `(EEXIST: file already exists, mkdir '${file}'):`,
+    );
+    expect(reportLines(stderr)).toEqual(fullReport);
+    expect(status).toBe(23);
   });
 
   it('json writes a schema-valid report (%p is the pid)', () => {

@@ -77,6 +77,19 @@ describe('buildReport', () => {
     ]);
   });
 
+  it('strip_path_prefix also strips the cwd-relative form of a file', () => {
+    const stripped = buildReport([leak('direct', 'a', [...connectStack, ...elsewhere])], {
+      cwd,
+      options: parseBhsanOptions('strip_path_prefix=src/'),
+    });
+
+    expect(stripped.groups[0]?.frames.map((f) => f.file)).toEqual([
+      'migration.ts',
+      'migration.ts',
+      '/opt/lib/vendor.js',
+    ]);
+  });
+
   it('counts suppressed leaks per rule and leaves them out of groups and summary', () => {
     const suppressions = parseSuppressions('leak:^startPolling$\nleak:never\n', 'app.supp');
     const report = buildReport(

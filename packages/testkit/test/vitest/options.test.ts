@@ -97,6 +97,23 @@ describe('resolveBhsanVitestOptions', () => {
     }
   });
 
+  it('checks shared keys with their declared types, listing the plugin-only keys too', () => {
+    const keys =
+      'Valid options: detect_leaks, leak_check_at_exit, exitcode, suppressions, ' +
+      'print_suppressions, report_objects, max_leaks, malloc_context_size, log_path, ' +
+      'strip_path_prefix, report_still_reachable, json, verbosity, mode, retainers, include, ' +
+      'exclude, jsonReport.';
+    expect(() => resolveBhsanVitestOptions({ max_leaks: '2' }, ROOT, '')).toThrowError(
+      `bhsan() plugin options: max_leaks="2" is not valid: expected a number. ${keys}`,
+    );
+    expect(() => resolveBhsanVitestOptions({ detect_leaks: 0 }, ROOT, '')).toThrowError(
+      `bhsan() plugin options: detect_leaks=0 is not valid: expected true or false. ${keys}`,
+    );
+    expect(() => resolveBhsanVitestOptions({ max_leaks: -1 }, ROOT, '')).toThrowError(
+      `bhsan() plugin options: max_leaks=-1 is not valid: expected an integer >= 0. ${keys}`,
+    );
+  });
+
   it('names BHSAN_OPTIONS as the source of a bad value found there', () => {
     expect(() => resolveBhsanVitestOptions({}, ROOT, 'verbosity=7')).toThrowError(
       /^BHSAN_OPTIONS: verbosity=7 is not valid/,

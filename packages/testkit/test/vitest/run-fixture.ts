@@ -52,6 +52,10 @@ export interface FixtureRunOptions {
   readonly bhsanJson?: boolean;
   /** Reuse a directory (shards and their merge share one). */
   readonly dir?: string;
+  /** More BHSAN_OPTIONS, appended after `json=` when that is asked for. */
+  readonly bhsanOptions?: string;
+  /** Working directory of `vitest run`; default the fixture project. */
+  readonly cwd?: string;
 }
 
 /** Runs `vitest run` in the fixture project; resolves when it exits, whatever its code. */
@@ -72,23 +76,33 @@ export function runFixture(options: FixtureRunOptions = {}): Promise<FixtureRun>
     }
   }
   env['NO_COLOR'] = '1';
-  env['BHSAN_OPTIONS'] = options.bhsanJson === true ? `json=${reportPath}` : '';
+  env['BHSAN_OPTIONS'] = [
+    options.bhsanJson === true ? `json=${reportPath}` : '',
+    options.bhsanOptions,
+  ]
+    .filter((part) => part !== undefined && part !== '')
+    .join(':');
 
   return new Promise((resolve) => {
-    execFile(process.execPath, args, { cwd: FIXTURE, env }, (error, stdout, stderr) => {
-      const exitCode = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
-      resolve({
-        exitCode,
-        stdout,
-        stderr,
-        dir,
-        report: options.bhsanJson === true ? readJson<Report>(reportPath) : undefined,
-        files:
-          options.vitestJson === true
-            ? (readJson<{ testResults: VitestFileResult[] }>(vitestJsonPath)?.testResults ?? [])
-            : [],
-      });
-    });
+    execFile(
+      process.execPath,
+      args,
+      { cwd: options.cwd ?? FIXTURE, env },
+      (error, stdout, stderr) => {
+        const exitCode = error === null ? 0 : typeof error.code === 'number' ? error.code : -1;
+        resolve({
+          exitCode,
+          stdout,
+          stderr,
+          dir,
+          report: options.bhsanJson === true ? readJson<Report>(reportPath) : undefined,
+          files:
+            options.vitestJson === true
+              ? (readJson<{ testResults: VitestFileResult[] }>(vitestJsonPath)?.testResults ?? [])
+              : [],
+        });
+      },
+    );
   });
 }
 
