@@ -10,6 +10,7 @@ import { exampleDir, normaliseReport, positionOf } from './support.js';
 
 describe('the leaky I/O thread shutdown, checked in-process', () => {
   it('fails finalize naming the oneshot the late request scheduled after the stop', async () => {
+    const schedule = positionOf('src/disk.ts', 'scheduleOneshot(');
     const result = await runIOThread(shutdown);
     const error = result.shutdownError as UndeletedBottomHalvesError;
 
@@ -26,8 +27,8 @@ describe('the leaky I/O thread shutdown, checked in-process', () => {
     ]);
     expect(error.message).toBe(
       `context '${error.contextName}' was finalized with 1 undeleted object: ` +
-        "bh 'completeRequest'. Delete every BH (and free every timer) before finalizing its " +
-        'context.',
+        `bh 'completeRequest' (allocated at src/disk.ts:${schedule.line}:${schedule.column}). ` +
+        'Delete every BH (and free every timer) before finalizing its context.',
     );
     // The leak was recorded once; this check drains it so that the next test starts clean.
     expect((await checkLeaks({ options: defaultBhsanOptions })).leaked).toBe(1);

@@ -15,8 +15,8 @@ describe('bhsan run on the I/O thread programs', () => {
     expect(run.stdout).toBe(
       'iothread (leaky): requests #1 on iothread0, #2 on iothread0, #3 on (never ran)\n' +
         "shutdown failed: context 'iothread0' was finalized with 1 undeleted object: " +
-        "bh 'completeRequest'. Delete every BH (and free every timer) before finalizing its " +
-        'context.\n',
+        `bh 'completeRequest' (allocated at src/disk.ts:${schedule.line}:${schedule.column}). ` +
+        'Delete every BH (and free every timer) before finalizing its context.\n',
     );
     expect(report).toBe(
       [

@@ -104,13 +104,17 @@ export class FinalizeDuringPollError extends BhsanError {
   }
 }
 
-/** `finalize()` found undeleted bottom halves or unfreed timers; every one is in `leaks`. */
+/**
+ * `finalize()` found undeleted bottom halves or unfreed timers; every one is in `leaks`, and the
+ * message names each with its allocation site when it was tracked with a stack:
+ * `bh 'cleanup' (allocated at src/x.ts:18:17)`; one already collected adds `, collected`.
+ */
 export class UndeletedBottomHalvesError extends BhsanError {
   readonly contextName: string;
   readonly leaks: readonly Leak[];
 
   constructor(contextName: string, leaks: readonly Leak[]) {
-    const names = leaks.map((leak) => `${leak.allocation.kind} '${leak.allocation.name}'`);
+    const names = leaks.map(describeLeak);
     super(
       'BHSAN_UNDELETED_AT_FINALIZE',
       `context '${contextName}' was finalized with ${leaks.length} undeleted ` +
@@ -180,6 +184,45 @@ export class InvalidArgumentError extends BhsanError {
   constructor(where: string, problem: string) {
     super('BHSAN_INVALID_ARGUMENT', `${where}: ${problem}`);
     this.where = where;
+  }
+}
+
+/** `bh 'name'`, plus where it was allocated (first frame outside the runtime) when known. */
+function describeLeak(leak: Leak): string {
+  const { kind, name, frames } = leak.allocation;
+  const top = frames[0];
+  const facts: string[] = [];
+  if (top !== undefined)
+    facts.push(`allocated at ${displayPath(top.file)}:${top.line}:${top.column}`);
+  if (leak.kind === 'direct') facts.push('collected');
+  return `${kind} '${name}'${facts.length > 0 ? ` (${facts.join(', ')})` : ''}`;
+}
+
+/**
+ * A frame's file as a message shows it: a `file://` URL as a path, relative to the working
+ * directory when it lies inside it (Node only; browsers keep the URL).
+ */
+function displayPath(file: string): string {
+  let path = file.replace(/\\/g, '/');
+  if (path.startsWith('file://')) {
+    try {
+      path = decodeURIComponent(path.slice('file://'.length));
+    } catch {
+      // A malformed escape: show the raw text.
+    }
+  }
+  const cwd = workingDirectory();
+  if (cwd !== undefined && path.startsWith(`${cwd}/`)) return path.slice(cwd.length + 1);
+  return path;
+}
+
+function workingDirectory(): string | undefined {
+  const proc = (globalThis as { process?: { cwd?: () => string } }).process;
+  if (typeof proc?.cwd !== 'function') return undefined;
+  try {
+    return proc.cwd().replace(/\\/g, '/');
+  } catch {
+    return undefined;
   }
 }
 

@@ -14,13 +14,22 @@ import {
 } from '../errors.js';
 import type { Source } from '../main-loop/main-context.js';
 import { Timer, TimerList, type TimerOptions } from '../timers/timers.js';
-import { recordFinalizeLeaks, undeletedOf } from '../tracking/tracker.js';
+import {
+  closeContext,
+  collectedUndeletedOf,
+  recordFinalizeLeaks,
+  undeletedOf,
+} from '../tracking/tracker.js';
 import type { Allocation, Leak } from '../tracking/types.js';
+import { callListeners } from '../main-loop/listeners.js';
 import { sleepNs, soonest } from '../main-loop/wait.js';
 
 /** Options of `new AioContext()`. */
 export interface AioContextOptions {
-  /** Shown in errors and reports; made unique with `#<n>` if another context has it. */
+  /**
+   * Shown in errors and reports; made unique with `#<n>` if a live context has it. A finalized
+   * context's name is free again.
+   */
   readonly name?: string;
 }
 
@@ -45,14 +54,25 @@ function callbackName(where: string, callback: unknown, options: BhOptions | und
   if (typeof callback !== 'function') {
     throw new InvalidArgumentError(
       where,
-      `the callback must be a function, got ${typeof callback}`,
+      `the callback must be a function, got ${typeOf(callback)}`,
     );
   }
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    throw new InvalidArgumentError(where, `options must be an object, got ${typeOf(options)}`);
+  }
   const name = options?.name;
-  if (name !== undefined && typeof name !== 'string') {
-    throw new InvalidArgumentError(where, `options.name must be a string, got ${typeof name}`);
+  if (name !== undefined && (typeof name !== 'string' || name === '')) {
+    throw new InvalidArgumentError(
+      where,
+      `options.name must be a non-empty string, got ${name === '' ? "''" : typeOf(name)}`,
+    );
   }
   return name ?? (callback.name || 'anonymous');
+}
+
+/** `null`, or the `typeof` of a value: what an argument error says was given. */
+function typeOf(value: unknown): string {
+  return value === null ? 'null' : typeof value;
 }
 
 /**
@@ -128,6 +148,12 @@ export class AioContext {
    */
   poll(blocking: boolean): boolean {
     this.checkNotFinalized('poll');
+    if (typeof blocking !== 'boolean') {
+      throw new InvalidArgumentError(
+        'poll(blocking)',
+        `blocking must be a boolean, got ${typeOf(blocking)}`,
+      );
+    }
     if (blocking) this.waitForWork();
     this.notified = false;
 
@@ -170,10 +196,13 @@ export class AioContext {
     this.wake();
   }
 
-  /** Tells the `onNotify` listeners (drivers) that the wait timeout may have changed. */
+  /**
+   * Tells the `onNotify` listeners (drivers) that the wait timeout may have changed. Every
+   * listener is called; one that throws does not stop the others or the caller (a `schedule()`
+   * has already enqueued): its error is rethrown from a microtask.
+   */
   private wake(): void {
-    const listeners = this.listeners;
-    for (let i = 0; i < listeners.length; i++) (listeners[i] as () => void)();
+    callListeners(this.listeners);
   }
 
   /** Whether `notify()` was called since the last poll or dispatch accepted it. */
@@ -182,8 +211,10 @@ export class AioContext {
   }
 
   /**
-   * Calls `listener` on every notify and whenever a timer becomes the nearest deadline (for
-   * event-loop drivers: the wait timeout may have shrunk). Returns the unsubscribe.
+   * Calls `listener` on every notify, whenever a timer becomes the nearest deadline or the
+   * nearest one is disarmed (for event-loop drivers: the wait timeout may have changed), and once
+   * at finalize (`finalized` is then true). Returns the unsubscribe. A throwing listener's error is
+   * rethrown from a microtask.
    */
   onNotify(listener: () => void): () => void {
     if (typeof listener !== 'function') {
@@ -215,34 +246,60 @@ export class AioContext {
     this.refs++;
   }
 
-  /** Drops a reference (aio_context_unref); dropping the last one finalizes the context. */
+  /**
+   * Drops a reference (aio_context_unref); dropping the last one finalizes the context. Dropping
+   * the last one inside a poll of this context throws FinalizeDuringPollError and keeps it.
+   */
   unref(): void {
     this.checkNotFinalized('unref');
-    if (--this.refs === 0) this.finalize();
+    if (this.refs > 1) {
+      this.refs--;
+      return;
+    }
+    if (this.pollDepth > 0) throw new FinalizeDuringPollError(this.name);
+    this.refs = 0;
+    this.finalize();
+  }
+
+  /** References held (1 after `new`; `ref()` adds one, `unref()` drops one). */
+  get refCount(): number {
+    return this.refs;
   }
 
   /**
    * Ends the context. Every BH must have been deleted and every timer freed: otherwise this
    * still finalizes (releasing what it can), records the leaks with the tracker and throws
-   * UndeletedBottomHalvesError naming every one. May not be called from inside a poll of it.
+   * UndeletedBottomHalvesError naming every one: the live ones, and those already collected
+   * undeleted (direct leaks) that no check has drained yet. May not be called from inside a
+   * poll of it. Wakes the `onNotify` listeners once (drivers stop), then drops them, and frees
+   * the context's name.
    */
   finalize(): void {
     if (this.isFinalized) throw new ContextFinalizedError(this.name, 'finalize');
     if (this.pollDepth > 0) throw new FinalizeDuringPollError(this.name);
     this.isFinalized = true;
-    this.listeners = [];
 
     const onList: object[] = this.bhs.drain();
     const armed: object[] = this.timers.drain();
-    const tracked = undeletedOf(this.name)
-      .map(({ allocation, object }): Leak => ({ kind: LEAK_KIND, allocation, object }))
-      .sort((a, b) => a.allocation.id - b.allocation.id);
-    const seen = new Set(tracked.map((leak) => leak.object));
+    const live = undeletedOf(this.name).map(({ allocation, object }): Leak => ({
+      kind: LEAK_KIND,
+      allocation,
+      object,
+    }));
+    const collected = collectedUndeletedOf(this.name);
+    const tracked = [...live, ...collected].sort((a, b) => a.allocation.id - b.allocation.id);
+    const seen = new Set(live.map((leak) => leak.object));
     const untracked = [...onList, ...armed]
       .filter((object) => !seen.has(object))
       .map((object): Leak => ({ kind: LEAK_KIND, allocation: this.untracked(object), object }));
 
-    if (tracked.length > 0) recordFinalizeLeaks(tracked);
+    if (live.length > 0) recordFinalizeLeaks(live);
+    closeContext(this.name);
+    namesInUse.delete(this.name);
+    const listeners = this.listeners;
+    this.listeners = [];
+    callListeners(listeners);
+
     const leaks = [...tracked, ...untracked];
     if (leaks.length > 0) throw new UndeletedBottomHalvesError(this.name, leaks);
   }
@@ -293,6 +350,7 @@ export class AioContext {
 }
 
 const BH_SCHEDULED_ONESHOT = BhFlag.SCHEDULED | BhFlag.ONESHOT;
+
 const LEAK_KIND = 'undeleted-at-finalize';
 
 /**
@@ -303,6 +361,8 @@ const LEAK_KIND = 'undeleted-at-finalize';
  */
 export class AioSource implements Source {
   readonly context: AioContext;
+  /** A callback may run a nested iteration that dispatches this source again (as QEMU's does). */
+  readonly canRecurse = true;
 
   /** @internal Called by the AioContext constructor only. */
   constructor(context: AioContext) {

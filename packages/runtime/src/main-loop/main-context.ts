@@ -3,6 +3,7 @@
  * prepare → wait → check → dispatch over them. A context's `source` is one such source.
  */
 import { BlockingPollWouldHangError, InvalidArgumentError } from '../errors.js';
+import { callListeners } from './listeners.js';
 import { sleepNs, soonest } from './wait.js';
 
 /** Something a MainContext runs (GSource's role). */
@@ -17,16 +18,42 @@ export interface Source {
   readonly destroyed?: boolean;
   /** Lets the MainContext (and its driver) hear about work arriving; returns the unsubscribe. */
   onNotify?(listener: () => void): () => void;
+  /**
+   * When true, an iteration nested in this source's own dispatch may dispatch it again
+   * (g_source_set_can_recurse). Default false: a nested iteration skips it. An AioContext's
+   * source is true.
+   */
+  readonly canRecurse?: boolean;
 }
 
 interface Attached {
   readonly source: Source;
   readonly unsubscribe: (() => void) | undefined;
-  dispatching: boolean;
+  /** Dispatches of this source in progress (more than one only if it can recurse). */
+  dispatching: number;
 }
 
 let defaultMainContext: MainContext | undefined;
 let mainContextCount = 0;
+
+/** Which MainContext each attached source belongs to: a source is attached to one at a time. */
+const ownerOf = new WeakMap<Source, MainContext>();
+
+/** Throws unless `source` looks like a Source (prepare, check and dispatch are functions). */
+function checkSource(where: string, source: unknown): asserts source is Source {
+  const candidate = source as Partial<Record<'prepare' | 'check' | 'dispatch', unknown>> | null;
+  if (typeof source !== 'object' || candidate === null) {
+    throw new InvalidArgumentError(
+      where,
+      `the source must be an object, got ${source === null ? 'null' : typeof source}`,
+    );
+  }
+  for (const method of ['prepare', 'check', 'dispatch'] as const) {
+    if (typeof candidate[method] !== 'function') {
+      throw new InvalidArgumentError(where, `the source has no ${method}() method`);
+    }
+  }
+}
 
 /** Runs the sources attached to it, one iteration at a time. */
 export class MainContext {
@@ -35,7 +62,14 @@ export class MainContext {
   private listeners: Array<() => void> = [];
 
   constructor(options?: { readonly name?: string }) {
-    this.name = options?.name ?? `main-context#${++mainContextCount}`;
+    const name = options?.name;
+    if (name !== undefined && (typeof name !== 'string' || name === '')) {
+      throw new InvalidArgumentError(
+        'new MainContext(options.name)',
+        'the name must be a non-empty string',
+      );
+    }
+    this.name = name ?? `main-context#${++mainContextCount}`;
   }
 
   /** The process-wide main context (g_main_context_default), made on first use. */
@@ -44,24 +78,36 @@ export class MainContext {
     return defaultMainContext;
   }
 
-  /** Adds `source`; it runs from the next iteration on. A source is attached once per context. */
+  /**
+   * Adds `source`; it runs from the next iteration on. A source is attached to one MainContext
+   * at a time, once: attaching it again, or to another one before `detach`, throws.
+   */
   attach(source: Source): void {
-    if (this.attached.some((a) => a.source === source)) {
+    const where = `MainContext '${this.name}'.attach(source)`;
+    checkSource(where, source);
+    const owner = ownerOf.get(source);
+    if (owner === this) throw new InvalidArgumentError(where, 'this source is attached already');
+    if (owner !== undefined) {
       throw new InvalidArgumentError(
-        `MainContext '${this.name}'.attach(source)`,
-        'this source is attached already',
+        where,
+        `this source is attached to main context '${owner.name}'; detach it from there first`,
       );
     }
+    if (source.destroyed === true) {
+      throw new InvalidArgumentError(where, 'this source is destroyed (its context was finalized)');
+    }
     const unsubscribe = source.onNotify?.(() => this.wake());
-    this.attached = [...this.attached, { source, unsubscribe, dispatching: false }];
+    ownerOf.set(source, this);
+    this.attached = [...this.attached, { source, unsubscribe, dispatching: 0 }];
     this.wake();
   }
 
-  /** Removes `source`; does nothing if it is not attached. */
+  /** Removes `source`; does nothing if it is not attached here. */
   detach(source: Source): void {
     const entry = this.attached.find((a) => a.source === source);
     if (entry === undefined) return;
     entry.unsubscribe?.();
+    ownerOf.delete(source);
     this.attached = this.attached.filter((a) => a !== entry);
   }
 
@@ -70,8 +116,18 @@ export class MainContext {
     return this.attached.map((a) => a.source);
   }
 
-  /** Calls `listener` when an attached source is notified; returns the unsubscribe. */
+  /**
+   * Calls `listener` when an attached source is notified (or attached); returns the unsubscribe.
+   * A throwing listener does not stop the others or the notifier: its error is rethrown from a
+   * microtask.
+   */
   onNotify(listener: () => void): () => void {
+    if (typeof listener !== 'function') {
+      throw new InvalidArgumentError(
+        `MainContext '${this.name}'.onNotify(listener)`,
+        `the listener must be a function, got ${listener === null ? 'null' : typeof listener}`,
+      );
+    }
     this.listeners = [...this.listeners, listener];
     return () => {
       this.listeners = this.listeners.filter((l) => l !== listener);
@@ -82,11 +138,18 @@ export class MainContext {
    * One iteration (g_main_context_iteration): prepares every source; if none is ready and
    * `mayBlock`, sleeps until the soonest timeout (throws BlockingPollWouldHangError if there is
    * none); checks the others; dispatches the ready ones in attach order. Returns whether any
-   * source was dispatched. A source being dispatched is skipped by nested iterations.
+   * source was dispatched. A source being dispatched is skipped by nested iterations unless its
+   * `canRecurse` is true.
    */
   iteration(mayBlock: boolean): boolean {
+    if (typeof mayBlock !== 'boolean') {
+      throw new InvalidArgumentError(
+        `MainContext '${this.name}'.iteration(mayBlock)`,
+        `mayBlock must be a boolean, got ${mayBlock === null ? 'null' : typeof mayBlock}`,
+      );
+    }
     this.dropDestroyed();
-    const candidates = this.attached.filter((a) => !a.dispatching);
+    const candidates = this.attached.filter(mayDispatch);
     const ready = candidates.map(() => false);
 
     let timeout = -1;
@@ -113,12 +176,12 @@ export class MainContext {
       const entry = candidates[i]!;
       if (!ready[i] || entry.source.destroyed === true) continue;
       dispatched = true;
-      entry.dispatching = true;
+      entry.dispatching++;
       let keep: boolean;
       try {
         keep = entry.source.dispatch();
       } finally {
-        entry.dispatching = false;
+        entry.dispatching--;
       }
       if (!keep) this.detach(entry.source);
     }
@@ -133,7 +196,7 @@ export class MainContext {
     this.dropDestroyed();
     let timeout = -1;
     for (const entry of this.attached) {
-      if (entry.dispatching) continue;
+      if (!mayDispatch(entry)) continue;
       const prepared = entry.source.prepare();
       if (prepared.ready) return 0;
       timeout = soonest(timeout, prepared.timeoutNs);
@@ -142,8 +205,7 @@ export class MainContext {
   }
 
   private wake(): void {
-    const listeners = this.listeners;
-    for (let i = 0; i < listeners.length; i++) (listeners[i] as () => void)();
+    callListeners(this.listeners);
   }
 
   private dropDestroyed(): void {
@@ -151,4 +213,9 @@ export class MainContext {
       if (entry.source.destroyed === true) this.detach(entry.source);
     }
   }
+}
+
+/** Whether an iteration may prepare and dispatch this source now (see `Source.canRecurse`). */
+function mayDispatch(entry: Attached): boolean {
+  return entry.dispatching === 0 || entry.source.canRecurse === true;
 }

@@ -77,10 +77,18 @@ export class Timer {
   /** Arms (or re-arms) the timer to fire at `expireTime` units of its scale on its clock. */
   mod(expireTime: number): void {
     this.checkNotFreed('mod');
-    if (!Number.isFinite(expireTime)) {
+    if (typeof expireTime !== 'number' || !Number.isFinite(expireTime)) {
+      const got =
+        typeof expireTime === 'number'
+          ? String(expireTime)
+          : typeof expireTime === 'string'
+            ? `the string '${expireTime}'`
+            : expireTime === null
+              ? 'null'
+              : `a value of type ${typeof expireTime}`;
       throw new InvalidArgumentError(
         `timer '${this.name}'.mod(expireTime)`,
-        `expireTime must be a finite number, got ${String(expireTime)}`,
+        `expireTime must be a finite number, got ${got}`,
       );
     }
     this.list.arm(this, Math.max(0, Math.floor(expireTime * this.scale)));
@@ -148,11 +156,18 @@ export class TimerList {
     if (low === 0) this.notify();
   }
 
+  /**
+   * Called by Timer only. Disarming the nearest timer wakes the drivers too: their wait must
+   * be worked out again (it may now be longer, or none), or they would sleep to the old deadline.
+   */
   disarm(timer: Timer): void {
     if (timer.expireNs === -1) return;
-    remove(this.pending[timer.clock], timer);
+    const list = this.pending[timer.clock];
+    const wasFirst = list[0] === timer;
+    remove(list, timer);
     timer.expireNs = -1;
     this.unwatchIfIdle();
+    if (wasFirst) this.notify();
   }
 
   /** Nanoseconds until the earliest deadline on `clock` (0 if expired), or -1 if none. */

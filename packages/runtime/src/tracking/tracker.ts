@@ -24,6 +24,7 @@
  * harnesses and the testkit.
  */
 
+import { InvalidArgumentError } from '../errors.js';
 import { captureStack, framesOf } from './stack-depot.js';
 import type { Allocation, AllocationKind, Leak, StackFrame } from './types.js';
 
@@ -266,6 +267,32 @@ export function undeletedOf(
 }
 
 /**
+ * The direct leaks of a context not drained by a check yet: undeleted objects of it that were
+ * collected. Notices collected ones whose registry callback has not run yet first (publishing
+ * each once, as `direct`); the leaks stay pending, so a later check reports each once, as
+ * `direct`, never again. Called by `AioContext.finalize()`, to name them in its error.
+ */
+export function collectedUndeletedOf(contextName: string): Leak[] {
+  for (const record of [...(liveByContext.get(contextName) ?? [])]) {
+    if (record.ref.deref() !== undefined) continue;
+    registry?.unregister(record);
+    noteCollected(record);
+  }
+  return pending.filter(
+    (leak) => leak.kind === 'direct' && leak.allocation.contextName === contextName,
+  );
+}
+
+/**
+ * Forgets which records belong to a finalized context, so that a new context may take its name
+ * without inheriting them. The records stay tracked (a later collection is still noticed).
+ * Called by `AioContext.finalize()` after it took the context's leaks.
+ */
+export function closeContext(contextName: string): void {
+  liveByContext.delete(contextName);
+}
+
+/**
  * Records the leaks a `finalize()` found, so that checks at test end or exit report each once.
  * Called by `AioContext.finalize()` before it throws `UndeletedBottomHalvesError`.
  */
@@ -309,17 +336,28 @@ export const tracker = {
     return owner;
   },
 
-  /** Sets `enabled` and `mallocContextSize`; throws a RangeError on a bad depth. */
+  /**
+   * Sets `enabled` and `mallocContextSize`; throws InvalidArgumentError naming the option on a
+   * bad value (and then changes nothing).
+   */
   configure(config: TrackerConfig): void {
-    if (config.mallocContextSize !== undefined) {
-      const depth = config.mallocContextSize;
-      if (!Number.isInteger(depth) || depth < 0) {
-        throw new RangeError(
-          `tracker.configure: mallocContextSize must be an integer >= 0, got ${String(depth)}`,
-        );
-      }
-      mallocContextSize = depth;
+    if (typeof config !== 'object' || config === null) {
+      throw new InvalidArgumentError('tracker.configure(config)', 'config must be an object');
     }
+    const depth = config.mallocContextSize;
+    if (depth !== undefined && !(Number.isInteger(depth) && depth >= 0)) {
+      throw new InvalidArgumentError(
+        'tracker.configure(mallocContextSize)',
+        `mallocContextSize must be an integer >= 0, got ${typeof depth === 'number' ? depth : typeof depth}`,
+      );
+    }
+    if (config.enabled !== undefined && typeof config.enabled !== 'boolean') {
+      throw new InvalidArgumentError(
+        'tracker.configure(enabled)',
+        `enabled must be a boolean, got ${typeof config.enabled}`,
+      );
+    }
+    if (depth !== undefined) mallocContextSize = depth;
     if (config.enabled !== undefined) enabled = config.enabled;
   },
 

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it, vi } from 'vitest';
 import {
   AioContext,
   BhFlag,
@@ -13,6 +15,19 @@ import {
   clocks,
   tracker,
 } from '../../src/index.js';
+
+const gc = (globalThis as { gc?: () => void }).gc as () => void;
+const THIS_FILE_LINES = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
+
+/**
+ * `test/context/aio-context.test.ts:<line>:<column>` of the call of `method` on the first line of
+ * this file that contains `needle`: the allocation site a finalize error names.
+ */
+function site(needle: string, method: string): string {
+  const index = THIS_FILE_LINES.findIndex((line) => line.includes(needle));
+  const column = (THIS_FILE_LINES[index] as string).indexOf(`.${method}(`) + 2;
+  return `test/context/aio-context.test.ts:${index + 1}:${column}`;
+}
 
 function caught(fn: () => unknown): unknown {
   try {
@@ -154,8 +169,12 @@ describe('finalize', () => {
     ]);
     expect(error.leaks[0]?.object).toBe(neverScheduled);
     expect(error.message).toBe(
-      `context '${ctx.name}' was finalized with 5 undeleted objects: bh 'never-scheduled', ` +
-        "bh 'scheduled', bh 'cancelled', bh 'oneshot', timer 'armed-timer'. " +
+      `context '${ctx.name}' was finalized with 5 undeleted objects: ` +
+        `bh 'never-scheduled' (allocated at ${site("name: 'never-scheduled'", 'bhNew')}), ` +
+        `bh 'scheduled' (allocated at ${site("name: 'scheduled'", 'bhNew')}), ` +
+        `bh 'cancelled' (allocated at ${site("name: 'cancelled'", 'bhNew')}), ` +
+        `bh 'oneshot' (allocated at ${site("name: 'oneshot'", 'scheduleOneshot')}), ` +
+        `timer 'armed-timer' (allocated at ${site("name: 'armed-timer'", 'timerNew')}). ` +
         'Delete every BH (and free every timer) before finalizing its context.',
     );
     expect(ctx.finalized).toBe(true);
@@ -282,5 +301,135 @@ describe('notify', () => {
     expect(calls).toBe(3);
     ctx.poll(false);
     ctx.finalize();
+  });
+});
+
+describe('notify listeners', () => {
+  it('a throwing listener neither stops the others nor makes schedule() throw', () => {
+    const ctx = new AioContext();
+    const queued: Array<() => void> = [];
+    const spy = vi.spyOn(globalThis, 'queueMicrotask').mockImplementation((task) => {
+      queued.push(task);
+    });
+    const log: string[] = [];
+    const unsubscribe = ctx.onNotify(() => {
+      throw new Error('listener failed');
+    });
+    ctx.onNotify(() => log.push('second listener'));
+    const bh = ctx.bhNew(() => log.push('ran'));
+    try {
+      bh.schedule();
+    } finally {
+      unsubscribe();
+      spy.mockRestore();
+    }
+
+    expect(log).toEqual(['second listener']);
+    expect(bh.scheduled).toBe(true);
+    expect(queued).toHaveLength(1);
+    expect(() => queued[0]?.()).toThrow('listener failed');
+    expect(ctx.poll(false)).toBe(true);
+    expect(log).toEqual(['second listener', 'ran']);
+    bh.delete();
+    ctx.finalize();
+  });
+});
+
+describe('references', () => {
+  it('unref of the last reference inside a poll throws and keeps the reference', () => {
+    const ctx = new AioContext();
+    const errors: unknown[] = [];
+    const bh = ctx.bhNew(() => errors.push(caught(() => ctx.unref())));
+    bh.schedule();
+    ctx.poll(false);
+
+    expect((errors[0] as FinalizeDuringPollError).code).toBe('BHSAN_FINALIZE_DURING_POLL');
+    expect(ctx.refCount).toBe(1);
+    expect(ctx.finalized).toBe(false);
+    bh.delete();
+    ctx.unref();
+    expect(ctx.refCount).toBe(0);
+    expect(ctx.finalized).toBe(true);
+  });
+});
+
+describe('finalize and collected BHs', () => {
+  /** Makes a BH of `ctx` that nothing keeps, so a gc() in a later job collects it. */
+  function loseBh(ctx: AioContext): void {
+    ctx.bhNew(function cleanup() {});
+  }
+
+  it.each([
+    ['not yet noticed by the tracker', false],
+    ['already noticed, not yet checked', true],
+  ])('names an undeleted BH that was collected (%s), reported once', async (_, settle) => {
+    const ctx = new AioContext({ name: 'lost-bh' });
+    loseBh(ctx);
+    // A new WeakRef keeps its target alive until the current job ends.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+    if (settle) await tracker.settle();
+
+    const error = caught(() => ctx.finalize()) as UndeletedBottomHalvesError;
+    expect(error).toBeInstanceOf(UndeletedBottomHalvesError);
+    expect(error.leaks.map((l) => [l.kind, l.allocation.name, l.object])).toEqual([
+      ['direct', 'cleanup', undefined],
+    ]);
+    expect(error.message).toBe(
+      `context '${ctx.name}' was finalized with 1 undeleted object: ` +
+        `bh 'cleanup' (allocated at ${site('ctx.bhNew(function cleanup', 'bhNew')}, collected). ` +
+        'Delete every BH (and free every timer) before finalizing its context.',
+    );
+    const ofThisContext = (): string[] =>
+      tracker
+        .check()
+        .filter((l) => l.allocation.contextName === ctx.name)
+        .map((l) => `${l.kind} ${l.allocation.name}`);
+    expect(ofThisContext()).toEqual(['direct cleanup']);
+    await tracker.settle();
+    expect(ofThisContext()).toEqual([]);
+  });
+});
+
+describe('small rules', () => {
+  it('refuses an empty BH name and a non-boolean blocking', () => {
+    const ctx = new AioContext();
+    expect(() => ctx.bhNew(() => {}, { name: '' })).toThrow(
+      "bhNew(callback, options): options.name must be a non-empty string, got ''",
+    );
+    expect(() => ctx.scheduleOneshot(() => {}, { name: '' })).toThrow(
+      "scheduleOneshot(callback, options): options.name must be a non-empty string, got ''",
+    );
+    expect(() => ctx.poll('yes' as unknown as boolean)).toThrow(
+      'poll(blocking): blocking must be a boolean, got string',
+    );
+    ctx.finalize();
+  });
+
+  it('after finalize, an undeleted BH may be cancelled and deleted; a timer del and free', () => {
+    const ctx = new AioContext();
+    const bh = ctx.bhNew(() => {});
+    bh.schedule();
+    const timer = ctx.timerNew(ClockType.VIRTUAL, 1, () => {});
+    timer.mod(clocks.now(ClockType.VIRTUAL) + 10);
+    expect(() => ctx.finalize()).toThrow(UndeletedBottomHalvesError);
+    tracker.check();
+
+    bh.cancel();
+    expect(bh.flags).toBe(0);
+    expect(() => bh.scheduleIdle()).toThrow(ContextFinalizedError);
+    expect(() => timer.mod(1)).toThrow(ContextFinalizedError);
+    timer.del();
+    timer.free();
+    bh.delete();
+    expect(bh.flags).toBe(BhFlag.DELETED);
+  });
+
+  it('a finalized context frees its name for a new one', () => {
+    const base = `reused-${Math.random().toString(36).slice(2)}`;
+    const first = new AioContext({ name: base });
+    expect(new AioContext({ name: base }).name).toBe(`${base}#2`);
+    first.finalize();
+    expect(new AioContext({ name: base }).name).toBe(base);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   AioContext,
   BlockingPollWouldHangError,
@@ -113,6 +113,25 @@ describe('MainContext.iteration with a context source', () => {
     ctx.finalize();
   });
 
+  it("a nested iteration dispatches the context's source again (it can recurse)", () => {
+    const { main, ctx } = attached();
+    const log: string[] = [];
+    const inner = ctx.bhNew(() => log.push('inner'));
+    const outer = ctx.bhNew(() => {
+      inner.schedule();
+      log.push(`nested ${main.iteration(false)}`);
+    });
+    outer.schedule();
+
+    expect(ctx.source.canRecurse).toBe(true);
+    expect(main.iteration(false)).toBe(true);
+    expect(log).toEqual(['inner', 'nested true']);
+    inner.delete();
+    outer.delete();
+    main.iteration(false);
+    ctx.finalize();
+  });
+
   it('drops the source of a finalized context', () => {
     const { main, ctx } = attached();
     ctx.finalize();
@@ -184,11 +203,90 @@ describe('MainContext with any source', () => {
     ]);
   });
 
+  it('a nested iteration dispatches a source with canRecurse again', () => {
+    const calls: string[] = [];
+    const main = new MainContext();
+    let depth = 0;
+    const source: Source = {
+      canRecurse: true,
+      prepare: () => ({ ready: depth < 2, timeoutNs: -1 }),
+      check: () => false,
+      dispatch() {
+        depth++;
+        calls.push(`dispatch at depth ${depth}`);
+        if (depth === 1) calls.push(`nested ${main.iteration(false)}`);
+        return true;
+      },
+    };
+    main.attach(source);
+
+    expect(main.iteration(false)).toBe(true);
+    expect(calls).toEqual(['dispatch at depth 1', 'dispatch at depth 2', 'nested true']);
+  });
+
   it('refuses to attach a source twice', () => {
     const main = new MainContext();
     const { source } = scriptedSource([], 's');
     main.attach(source);
     expect(() => main.attach(source)).toThrow(InvalidArgumentError);
+  });
+
+  it('refuses a source attached to another main context until it is detached there', () => {
+    const first = new MainContext({ name: 'first' });
+    const second = new MainContext({ name: 'second' });
+    const { source } = scriptedSource([], 's');
+    first.attach(source);
+
+    expect(() => second.attach(source)).toThrow(
+      "MainContext 'second'.attach(source): this source is attached to main context 'first'; " +
+        'detach it from there first',
+    );
+    first.detach(source);
+    second.attach(source);
+    expect(second.sources).toEqual([source]);
+    expect(first.sources).toEqual([]);
+  });
+
+  it('validates the arguments of attach, onNotify and iteration', () => {
+    const main = new MainContext({ name: 'checked' });
+    expect(() => main.attach(null as unknown as Source)).toThrow(
+      "MainContext 'checked'.attach(source): the source must be an object, got null",
+    );
+    expect(() => main.attach({ prepare() {}, check() {} } as unknown as Source)).toThrow(
+      "MainContext 'checked'.attach(source): the source has no dispatch() method",
+    );
+    expect(() => main.onNotify('x' as unknown as () => void)).toThrow(
+      "MainContext 'checked'.onNotify(listener): the listener must be a function, got string",
+    );
+    expect(() => main.iteration(1 as unknown as boolean)).toThrow(
+      "MainContext 'checked'.iteration(mayBlock): mayBlock must be a boolean, got number",
+    );
+  });
+
+  it('a throwing listener does not stop the other listeners or the notifier', () => {
+    const main = new MainContext();
+    const ctx = new AioContext();
+    main.attach(ctx.source);
+    const queued: Array<() => void> = [];
+    const spy = vi.spyOn(globalThis, 'queueMicrotask').mockImplementation((task) => {
+      queued.push(task);
+    });
+    let heard = 0;
+    const unsubscribe = main.onNotify(() => {
+      throw new Error('main listener failed');
+    });
+    main.onNotify(() => heard++);
+    try {
+      ctx.notify();
+    } finally {
+      unsubscribe();
+      spy.mockRestore();
+    }
+
+    expect(heard).toBe(1);
+    expect(queued).toHaveLength(1);
+    expect(() => queued[0]?.()).toThrow('main listener failed');
+    ctx.finalize();
   });
 
   it('MainContext.default() is one process-wide main context', () => {

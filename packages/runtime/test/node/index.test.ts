@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AioContext, ClockType, MainContext, SCALE_MS, clocks } from '../../src/index.js';
-import { attachToNodeLoop } from '../../src/node/index.js';
+import { MAX_TIMEOUT_MS, attachToNodeLoop } from '../../src/node/index.js';
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -112,6 +112,75 @@ describe('attachToNodeLoop', () => {
     ctx.poll(false);
     ctx.finalize();
   });
+
+  it('stops itself when its context is finalized', () => {
+    const ctx = new AioContext();
+    const driver = attachToNodeLoop(ctx);
+    expect(driver.stopped).toBe(false);
+    ctx.finalize();
+    expect(driver.stopped).toBe(true);
+  });
+
+  it('refuses a finalized context and bad options, naming the argument', () => {
+    const done = new AioContext({ name: 'driver-done' });
+    done.finalize();
+    expect(() => attachToNodeLoop(done)).toThrow(
+      `\`attachToNodeLoop()\` in context '${done.name}', which was already finalized.`,
+    );
+    const ctx = new AioContext();
+    expect(() => attachToNodeLoop(ctx, { onError: 5 as unknown as () => void })).toThrow(
+      'attachToNodeLoop(options.onError): onError must be a function, got number',
+    );
+    expect(() => attachToNodeLoop({} as AioContext)).toThrow(
+      'attachToNodeLoop(target): the target must be an AioContext or a MainContext',
+    );
+    ctx.finalize();
+  });
+
+  it('waits at most MAX_TIMEOUT_MS at a time for a realtime deadline beyond it', async () => {
+    expect(MAX_TIMEOUT_MS).toBe(2_147_483_647);
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning.name);
+    };
+    process.on('warning', onWarning);
+    const ctx = new AioContext();
+    const timer = ctx.timerNew(ClockType.REALTIME, SCALE_MS, () => {});
+    timer.mod(clocks.now(ClockType.REALTIME) / SCALE_MS + 2 ** 32);
+    const driver = attachToNodeLoop(ctx);
+
+    await sleep(50);
+    process.off('warning', onWarning);
+    // An overflowing setTimeout would have fired every millisecond.
+    expect(driver.stats.iterations).toBe(0);
+    expect(warnings).toEqual([]);
+    timer.free();
+    driver.stop();
+    ctx.finalize();
+  });
+
+  it.each(['del', 'free', 'finalize', 'finalize-main-context'])(
+    'in a child process: %s of the only timer lets the process exit before its deadline',
+    (how) => {
+      const fixture = fileURLToPath(new URL('../fixtures/node-driver-release.ts', import.meta.url));
+      const child = spawnSync(process.execPath, ['--import', 'tsx', fixture, how], {
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      const finalizeLine = how.startsWith('finalize')
+        ? 'finalize: BHSAN_UNDELETED_AT_FINALIZE\n'
+        : '';
+      expect(child.stderr).toBe('');
+      expect(child.signal).toBe(null);
+      expect(child.status).toBe(0);
+      expect(child.stdout).toBe(
+        'armed, pending true\n' +
+          finalizeLine +
+          `${how}: pending false\n` +
+          `exit, driver stopped ${how === 'finalize'}\n`,
+      );
+    },
+  );
 
   it('in a child process: runs BHs and timers without poll, then lets the process exit', () => {
     const fixture = fileURLToPath(new URL('../fixtures/node-driver-exit.ts', import.meta.url));

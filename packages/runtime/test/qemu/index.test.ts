@@ -10,6 +10,7 @@ import {
   aio_bh_new_full,
   aio_bh_poll,
   aio_bh_schedule_oneshot,
+  aio_bh_schedule_oneshot_full,
   aio_compute_timeout,
   aio_context_new,
   aio_context_ref,
@@ -35,7 +36,7 @@ import {
   timer_mod,
   timer_pending,
 } from '../../src/qemu/index.js';
-import { clocks } from '../../src/index.js';
+import { InvalidArgumentError, MainContext, clocks } from '../../src/index.js';
 
 interface BHTestData {
   bh: QEMUBH | null;
@@ -361,5 +362,59 @@ describe('contexts', () => {
     expect(other).not.toBe(g_main_context_default());
     expect(other.sources).toEqual([]);
     expect(g_main_context_iteration(other, false)).toBe(false);
+  });
+});
+
+describe('argument checks', () => {
+  const notAFunction = 7 as unknown as () => void;
+  const noContext = null as unknown as typeof ctx;
+  const noBh = null as unknown as QEMUBH;
+  const noTimer = undefined as unknown as ReturnType<typeof aio_timer_new>;
+  const cb = (): void => {};
+
+  it.each([
+    ['aio_bh_new(ctx)', 'ctx must be an AioContext, got null', () => aio_bh_new(noContext, cb, 0)],
+    ['aio_bh_new(cb)', 'cb must be a function, got number', () => aio_bh_new(ctx, notAFunction, 0)],
+    [
+      'aio_bh_new_full(cb)',
+      'cb must be a function, got undefined',
+      () => aio_bh_new_full(ctx, undefined as unknown as () => void, 0, 'named'),
+    ],
+    ['qemu_bh_new(cb)', 'cb must be a function, got number', () => qemu_bh_new(notAFunction, 0)],
+    [
+      'aio_bh_schedule_oneshot(cb)',
+      'cb must be a function, got number',
+      () => aio_bh_schedule_oneshot(ctx, notAFunction, 0),
+    ],
+    [
+      'aio_bh_schedule_oneshot_full(ctx)',
+      'ctx must be an AioContext, got an instance of Object',
+      () => aio_bh_schedule_oneshot_full({} as typeof ctx, cb, 0, 'x'),
+    ],
+    [
+      'aio_timer_new(cb)',
+      'cb must be a function, got number',
+      () => aio_timer_new(ctx, QEMU_CLOCK_VIRTUAL, 1, notAFunction, 0),
+    ],
+    ['qemu_bh_schedule(bh)', 'bh must be a QEMUBH, got null', () => qemu_bh_schedule(noBh)],
+    ['qemu_bh_delete(bh)', 'bh must be a QEMUBH, got null', () => qemu_bh_delete(noBh)],
+    ['aio_poll(ctx)', 'ctx must be an AioContext, got null', () => aio_poll(noContext, false)],
+    ['aio_notify(ctx)', 'ctx must be an AioContext, got null', () => aio_notify(noContext)],
+    ['timer_mod(timer)', 'timer must be a Timer, got undefined', () => timer_mod(noTimer, 1)],
+    [
+      'g_main_context_iteration(context)',
+      'context must be a GMainContext or null, got number',
+      () => g_main_context_iteration(3 as unknown as MainContext, false),
+    ],
+  ])('%s is checked at the call', (where, problem, call) => {
+    let error: unknown;
+    try {
+      call();
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as InvalidArgumentError).code).toBe('BHSAN_INVALID_ARGUMENT');
+    expect((error as InvalidArgumentError).message).toBe(`${where}: ${problem}`);
   });
 });

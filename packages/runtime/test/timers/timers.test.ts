@@ -128,6 +128,20 @@ describe('virtual-clock timers', () => {
     ctx.finalize();
   });
 
+  it('mod() of a non-number says what was given', () => {
+    const ctx = new AioContext();
+    const timer = ctx.timerNew(ClockType.VIRTUAL, 1, function tick() {});
+    expect(() => timer.mod('5' as unknown as number)).toThrow(
+      "timer 'tick'.mod(expireTime): expireTime must be a finite number, got the string '5'",
+    );
+    expect(() => timer.mod(Number.NaN)).toThrow(
+      "timer 'tick'.mod(expireTime): expireTime must be a finite number, got NaN",
+    );
+    expect(timer.pending).toBe(false);
+    timer.free();
+    ctx.finalize();
+  });
+
   it('moving the virtual clock wakes the drivers of contexts with a pending virtual timer', () => {
     const ctx = new AioContext();
     let wakeups = 0;
@@ -137,9 +151,11 @@ describe('virtual-clock timers', () => {
     expect(wakeups).toBe(1);
     clocks.virtual.advance(5);
     expect(wakeups).toBe(2);
+    // Disarming the nearest timer wakes them once more (their wait got longer), the clock no more.
     timer.del();
+    expect(wakeups).toBe(3);
     clocks.virtual.advance(5);
-    expect(wakeups).toBe(2);
+    expect(wakeups).toBe(3);
     timer.free();
     ctx.finalize();
   });

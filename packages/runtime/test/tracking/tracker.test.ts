@@ -11,6 +11,7 @@ import {
   type AllocationHandle,
 } from '../../src/tracking/tracker.js';
 import { depotSize } from '../../src/tracking/stack-depot.js';
+import { InvalidArgumentError } from '../../src/errors.js';
 import { realGc } from './gc.js';
 
 const THIS_FILE = /packages\/runtime\/test\/tracking\/tracker\.test\.ts$/;
@@ -27,6 +28,15 @@ afterEach(async () => {
   await tracker.settle();
   tracker.check();
 });
+
+function caught(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected a throw');
+}
 
 /** Tracks a plain object that nothing keeps: the tracker alone must not keep it alive. */
 function loseOne(name: string, contextName: string): void {
@@ -218,10 +228,21 @@ describe('tracker', () => {
     expect(tracker.check().map((l) => l.allocation.name)).toEqual(['sync']);
   });
 
-  it('rejects a negative or fractional malloc context size', () => {
-    expect(() => tracker.configure({ mallocContextSize: -1 })).toThrow(
-      'tracker.configure: mallocContextSize must be an integer >= 0, got -1',
+  it('rejects a bad option with InvalidArgumentError naming it, and changes nothing', () => {
+    const error = caught(() => tracker.configure({ mallocContextSize: -1 }));
+    expect(error).toBeInstanceOf(InvalidArgumentError);
+    expect((error as InvalidArgumentError).code).toBe('BHSAN_INVALID_ARGUMENT');
+    expect((error as InvalidArgumentError).where).toBe('tracker.configure(mallocContextSize)');
+    expect((error as Error).message).toBe(
+      'tracker.configure(mallocContextSize): mallocContextSize must be an integer >= 0, got -1',
     );
-    expect(() => tracker.configure({ mallocContextSize: 1.5 })).toThrow(RangeError);
+    expect(() => tracker.configure({ mallocContextSize: 1.5 })).toThrow(
+      'tracker.configure(mallocContextSize): mallocContextSize must be an integer >= 0, got 1.5',
+    );
+    expect(() =>
+      tracker.configure({ enabled: 'no' as unknown as boolean, mallocContextSize: 3 }),
+    ).toThrow('tracker.configure(enabled): enabled must be a boolean, got string');
+    expect(tracker.mallocContextSize).toBe(30);
+    expect(tracker.enabled).toBe(true);
   });
 });
