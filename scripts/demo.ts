@@ -197,7 +197,9 @@ function run(step: Step): Outcome {
   delete env.BHSAN_OPTIONS;
 
   console.log(`\n${pc.bold(step.label)}`);
-  console.log(pc.dim(`  $ cd examples/${step.example} && ${step.tool} ${step.args.join(' ')}`));
+  // Pasteable from the repository root: the subshell keeps the caller's directory.
+  const command = `pnpm exec ${step.tool} ${step.args.join(' ')}`;
+  console.log(pc.dim(`  $ (cd examples/${step.example} && ${command})`));
   const started = performance.now();
   const result = spawnSync(join(cwd, 'node_modules/.bin', step.tool), step.args, {
     cwd,
@@ -238,9 +240,13 @@ function main(): number {
 
   console.log(`\n${pc.bold(pc.cyan('── Summary '.padEnd(80, '─')))}`);
   for (const { step, ok, problem } of outcomes) {
-    const kind = step.exitCode === 0 ? 'clean' : 'found';
-    const mark = ok ? pc.green('✔') : pc.red('✘');
-    console.log(`  ${mark} ${kind.padEnd(5)} ${step.label}${ok ? '' : pc.red(` — ${problem}`)}`);
+    const finding = step.exitCode !== 0;
+    if (ok) {
+      console.log(`  ${pc.green('✔')} ${finding ? 'found' : 'clean'} ${step.label}`);
+    } else {
+      const verdict = finding ? 'missing:' : 'not clean:';
+      console.log(`  ${pc.red(`✘ ${verdict} ${step.label} — ${problem}`)}`);
+    }
   }
   const failed = outcomes.filter((o) => !o.ok).length;
   const seconds = ((performance.now() - started) / 1000).toFixed(1);

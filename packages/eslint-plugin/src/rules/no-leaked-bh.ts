@@ -8,7 +8,7 @@
 // bottom half is returned, stored, put in a container, or passed to a call that takes it.
 // In case 4 a release covers only the same object: binding `s` again ends it, and so does a new
 // `const s` on each loop pass.
-import { AST_NODE_TYPES, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
+import { AST_NODE_TYPES, ASTUtils, type TSESLint, type TSESTree } from '@typescript-eslint/utils';
 
 import {
   classOfThis,
@@ -32,6 +32,7 @@ import {
   type BhApiOptions,
   bhApiSchemaProperties,
   type Creation,
+  oneLine,
   specifierListSchema,
   type TypeOrValueSpecifier,
 } from '../util/bh-api.js';
@@ -79,22 +80,22 @@ export default createRule<Options, MessageIds>({
     hasSuggestions: true,
     messages: {
       discarded:
-        'The bottom half created by `{{callee}}` on line {{line}} is discarded, so nothing can ' +
+        'The bottom half created by `{{callee}}` on {{where}} is discarded, so nothing can ' +
         'ever delete it. Keep it in a variable or field and delete it when it is no longer needed.',
       discardedScheduled:
-        'The bottom half created by `{{callee}}` on line {{line}} is scheduled and then ' +
+        'The bottom half created by `{{callee}}` on {{where}} is scheduled and then ' +
         'discarded, so it is never deleted. Use `{{oneshot}}`, which deletes itself after it runs.',
       lostAtExit:
-        'The bottom half `{{name}}` created on line {{line}} is neither deleted nor handed on ' +
-        'before {{exit}}. Delete it on this path, or declare it with `using`.',
+        'The bottom half `{{name}}` created on {{where}} is neither deleted nor handed on ' +
+        'before {{exit}}. Delete it on this path{{remedy}}.',
       overwritten:
-        '`{{name}}` still holds the bottom half created on line {{line}} when it is overwritten ' +
+        '`{{name}}` still holds the bottom half created on {{where}} when it is overwritten ' +
         'here. Delete that bottom half before assigning to `{{name}}` again.',
       fieldNeverReleased:
-        'The bottom half stored in `{{field}}` on line {{line}} is never deleted: nothing in ' +
+        'The bottom half stored in `{{field}}` on {{where}} is never deleted: nothing in ' +
         '{{owner}} deletes `{{field}}` or hands it on. Delete it where its owner is torn down.',
       fieldOverwritten:
-        'This store into `{{field}}` on line {{line}} may overwrite a bottom half that is still ' +
+        'This store into `{{field}}` on {{where}} may overwrite a bottom half that is still ' +
         'live, which then leaks. Delete the old one, or check that `{{field}}` is empty, before ' +
         'storing.',
       suggestUsing: 'Declare `{{name}}` with `using` so that it is deleted when its block ends.',
@@ -136,9 +137,42 @@ export default createRule<Options, MessageIds>({
     const scopeBlocks = new Set<TSESTree.Node>();
     const fieldStores: FieldStore[] = [];
     const membersByName = new Map<string, TSESTree.MemberExpression[]>();
+    /** Branches where a checked field is known to hold something: its check does not cover it. */
+    const uncoverAt = new Map<TSESTree.Node, string[]>();
+    const classes: (TSESTree.ClassDeclaration | TSESTree.ClassExpression)[] = [];
     const exits: ExitInfo[] = [];
     const reported = new Set<string>();
-    const recorder = new PathRecorder<LeakEvent>((frame) => analyseFrame(frame));
+    const recorder = new PathRecorder<LeakEvent>((frame) => {
+      analyseFrame(frame);
+      if (frame.node.type === AST_NODE_TYPES.Program) {
+        checkFieldsReleased();
+        flushReports();
+      }
+    });
+    // Reports wait for the end of the file, when every creation is known, so that a message can
+    // name the column of a creation that shares its line with another.
+    const deferred: (() => TSESLint.ReportDescriptor<MessageIds>)[] = [];
+    const creationsPerLine = new Map<number, number>();
+    const typeScriptFile = /\.(ts|tsx|mts|cts)$/.test(context.filename);
+
+    /** Queues a report; `describe` runs when the file is done. */
+    function report(describe: () => TSESLint.ReportDescriptor<MessageIds>): void {
+      deferred.push(describe);
+    }
+
+    function flushReports(): void {
+      for (const describe of deferred) {
+        context.report(describe());
+      }
+      deferred.length = 0;
+    }
+
+    /** Where a creation is, for a message: its line, and its column when the line has two. */
+    function where(creation: Creation): string {
+      return (creationsPerLine.get(creation.line) ?? 0) > 1
+        ? `line ${creation.line}, column ${creation.column}`
+        : `line ${creation.line}`;
+    }
 
     /** How a read of a bottom-half value affects its ownership. */
     function classifyUse(node: TSESTree.Node): 'release' | 'borrow' | 'escape' {
@@ -337,57 +371,87 @@ export default createRule<Options, MessageIds>({
       }
 
       const replacement = scheduledBy ? oneshotReplacement(creation) : undefined;
-      const data = { callee: creation.calleeText, line: creation.line };
+      const data = (): Record<string, string> => ({
+        callee: creation.calleeText,
+        where: where(creation),
+      });
       if (scheduledBy && replacement) {
         const target = scheduledBy;
-        context.report({
+        report(() => ({
           node: creation.call,
           messageId: 'discardedScheduled',
-          data: { ...data, oneshot: replacement.split('(')[0] ?? replacement },
+          data: { ...data(), oneshot: replacement.callee },
           suggest: [
             {
               messageId: 'suggestOneshot',
-              data: { replacement },
-              fix: (fixer) => fixer.replaceText(target, replacement),
+              data: { replacement: oneLine(replacement.text) },
+              fix: (fixer) => fixer.replaceText(target, replacement.text),
             },
           ],
-        });
+        }));
         return;
       }
-      context.report({ node: creation.call, messageId: 'discarded', data });
+      report(() => ({ node: creation.call, messageId: 'discarded', data: data() }));
     }
 
-    /** The oneshot call that does what creating, scheduling and dropping a bottom half does. */
-    function oneshotReplacement(creation: Creation): string | undefined {
+    /**
+     * The oneshot call that does what creating, scheduling and dropping a bottom half does, and
+     * the oneshot function's name for the message. The arguments keep their source text,
+     * comments included.
+     */
+    function oneshotReplacement(creation: Creation): { callee: string; text: string } | undefined {
       const call = creation.call;
       const callee = innermostValue(call.callee);
-      const args = call.arguments.map((argument) => sourceCode.getText(argument));
+      const args = argumentText(call);
+      if (args === undefined) {
+        return undefined;
+      }
+      const count = call.arguments.length;
+      const spread = call.arguments.some((arg) => arg.type === AST_NODE_TYPES.SpreadElement);
+      const make = (fn: string, text: string): { callee: string; text: string } => ({
+        callee: oneLine(fn),
+        text: `${fn}(${text})`,
+      });
       let prefix = '';
       let name: string | undefined;
       if (callee.type === AST_NODE_TYPES.MemberExpression && !callee.computed) {
         name = propertyName(callee);
         const object = sourceCode.getText(callee.object);
         if (name === 'bhNew') {
-          const dot = callee.optional ? '?.' : '.';
-          return `${object}${dot}scheduleOneshot(${args.join(', ')})`;
+          return make(`${object}${callee.optional ? '?.' : '.'}scheduleOneshot`, args);
         }
         prefix = `${object}.`;
       } else if (callee.type === AST_NODE_TYPES.Identifier) {
         name = callee.name;
       }
+      if (spread) {
+        return undefined;
+      }
       switch (name) {
         case 'aio_bh_new':
+          return count === 3 ? make(`${prefix}aio_bh_schedule_oneshot`, args) : undefined;
         case 'aio_bh_new_full':
-          return args.length >= 3
-            ? `${prefix}aio_bh_schedule_oneshot(${args.slice(0, 3).join(', ')})`
-            : undefined;
+          return count === 4 ? make(`${prefix}aio_bh_schedule_oneshot_full`, args) : undefined;
         case 'qemu_bh_new':
-          return args.length === 2
-            ? `${prefix}aio_bh_schedule_oneshot(${prefix}qemu_get_aio_context(), ${args.join(', ')})`
+          return count === 2
+            ? make(`${prefix}aio_bh_schedule_oneshot`, `${prefix}qemu_get_aio_context(), ${args}`)
             : undefined;
         default:
           return undefined;
       }
+    }
+
+    /** The source text between a call's parentheses, comments and all. */
+    function argumentText(call: TSESTree.CallExpression): string | undefined {
+      const open = sourceCode.getTokenAfter(
+        call.typeArguments ?? call.callee,
+        ASTUtils.isOpeningParenToken,
+      );
+      const close = sourceCode.getLastToken(call);
+      if (!open || !close || !ASTUtils.isClosingParenToken(close)) {
+        return undefined;
+      }
+      return sourceCode.text.slice(open.range[1], close.range[0]).trim();
     }
 
     /** Cases 3 and 4: remembers a field store and records it on the path. */
@@ -413,8 +477,9 @@ export default createRule<Options, MessageIds>({
         isConstructor(fn) ||
         (functionNameNode(fn) !== undefined &&
           api.matchesFunction(functionNameNode(fn) as TSESTree.Node, fn, options.initFunctions));
-      if (assignment.operator === '=' && !initialises) {
-        recorder.record({ kind: 'store', key: field, node: left, creation });
+      if (assignment.operator === '=') {
+        // In a constructor or init function only the first store of a field on a path is exempt.
+        recorder.record({ kind: 'store', key: field, node: left, creation, first: initialises });
       }
     }
 
@@ -446,7 +511,40 @@ export default createRule<Options, MessageIds>({
       }
       if (isTestPosition(outer) || classifyUse(member) !== 'borrow') {
         recorder.record({ kind: 'cover', key });
+        // `if (s.x) { … }`: the check covers only the branch where the field is empty.
+        const full = fullBranch(outer);
+        if (full) {
+          const keys = uncoverAt.get(full) ?? [];
+          keys.push(key);
+          uncoverAt.set(full, keys);
+        }
       }
+    }
+
+    /** Records that a new object literal or `new` expression is bound to the name `target`. */
+    function onFreshObject(target: TSESTree.Node, value: TSESTree.Node | null): void {
+      const inner = value === null ? undefined : innermostValue(value);
+      if (
+        target.type !== AST_NODE_TYPES.Identifier ||
+        (inner?.type !== AST_NODE_TYPES.ObjectExpression &&
+          inner?.type !== AST_NODE_TYPES.NewExpression)
+      ) {
+        return;
+      }
+      const live: string[] = [];
+      if (inner.type === AST_NODE_TYPES.ObjectExpression) {
+        for (const property of inner.properties) {
+          if (property.type !== AST_NODE_TYPES.Property) {
+            // A spread may copy a live bottom half into any field.
+            return;
+          }
+          const name = property.computed ? undefined : staticKey(property.key);
+          if (name !== undefined && api.creationOf(property.value) !== undefined) {
+            live.push(name);
+          }
+        }
+      }
+      recorder.record({ kind: 'fresh', object: target.name, live });
     }
 
     /** A call on or with an object may release its fields where the rule cannot see. */
@@ -626,13 +724,13 @@ export default createRule<Options, MessageIds>({
         return;
       }
       reported.add(dedupe);
-      const suggest = usingSuggestion(token.local);
-      context.report({
+      const { remedy, suggest } = localRemedy(token.local);
+      report(() => ({
         loc,
         messageId: 'lostAtExit',
-        data: { name: token.local.name, line: token.creation.line, exit },
+        data: { name: token.local.name, where: where(token.creation), exit, remedy },
         suggest,
-      });
+      }));
     }
 
     function reportOverwritten(token: Token, node: TSESTree.Node): void {
@@ -641,50 +739,138 @@ export default createRule<Options, MessageIds>({
         return;
       }
       reported.add(dedupe);
-      context.report({
+      report(() => ({
         node,
         messageId: 'overwritten',
-        data: { name: token.local.name, line: token.creation.line },
-      });
+        data: { name: token.local.name, where: where(token.creation) },
+      }));
     }
 
-    /** Offers `using` when the local is a plain declaration that is never released or moved. */
-    function usingSuggestion(
-      local: TrackedLocal,
-    ): TSESLint.SuggestionReportDescriptor<MessageIds>[] {
+    /**
+     * What a lost local's report offers. A scheduled bottom half must outlive its block until a
+     * poll runs it, so `using` (which deletes it at the block's end) is never offered for one;
+     * when it is created, scheduled once right away and then dropped, the oneshot API is. Else
+     * `using` is offered for a plain declaration that is never moved, in TypeScript files only
+     * (Node 20 cannot parse `using` in plain JavaScript).
+     */
+    function localRemedy(local: TrackedLocal): {
+      remedy: string;
+      suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[];
+    } {
+      const none = { remedy: '', suggest: [] };
       const declaration = local.declarator.parent;
+      const creation =
+        local.declarator.init === null ? undefined : api.creationOf(local.declarator.init);
+      const block = declaration.parent;
       const simple =
         (declaration.kind === 'const' || declaration.kind === 'let') &&
         declaration.declarations.length === 1 &&
-        local.declarator.init !== null &&
-        api.creationOf(local.declarator.init) !== undefined &&
-        declaration.parent.type === AST_NODE_TYPES.BlockStatement;
+        creation !== undefined &&
+        block.type === AST_NODE_TYPES.BlockStatement;
       if (!simple) {
-        return [];
+        return none;
       }
+      const reads = local.variable.references.filter((reference) => reference.isRead());
+      const schedules = reads.map((reference) => scheduleOf(reference.identifier));
+      if (schedules.some((schedule) => schedule !== undefined)) {
+        return oneshotRemedy(local, declaration, block, creation, schedules);
+      }
+
       for (const reference of local.variable.references) {
         if (reference.isWrite() && reference.identifier !== local.declarator.id) {
-          return [];
+          return none;
         }
         if (
           reference.isRead() &&
           (classifyUse(reference.identifier) !== 'borrow' ||
             enclosingFunction(reference.identifier) !== local.frame.node)
         ) {
-          return [];
+          return none;
         }
       }
       const keyword = sourceCode.getFirstToken(declaration);
-      if (!keyword) {
-        return [];
+      if (!keyword || !typeScriptFile) {
+        return none;
       }
-      return [
-        {
-          messageId: 'suggestUsing',
-          data: { name: local.name },
-          fix: (fixer) => fixer.replaceText(keyword, 'using'),
-        },
-      ];
+      return {
+        remedy: ', or declare it with `using`',
+        suggest: [
+          {
+            messageId: 'suggestUsing',
+            data: { name: local.name },
+            fix: (fixer) => fixer.replaceText(keyword, 'using'),
+          },
+        ],
+      };
+    }
+
+    /**
+     * The oneshot remedy for a local whose only use is one `schedule` in the statement right
+     * after its declaration; nothing for any other scheduled local.
+     */
+    function oneshotRemedy(
+      local: TrackedLocal,
+      declaration: TSESTree.VariableDeclaration,
+      block: TSESTree.BlockStatement,
+      creation: Creation,
+      schedules: readonly (ScheduleUse | undefined)[],
+    ): { remedy: string; suggest: TSESLint.SuggestionReportDescriptor<MessageIds>[] } {
+      const none = { remedy: '', suggest: [] };
+      const [only] = schedules;
+      const writes = local.variable.references.filter((reference) => reference.isWrite());
+      if (schedules.length !== 1 || !only || only.operation !== 'schedule' || writes.length > 1) {
+        return none;
+      }
+      const statement = outermostValue(only.call).parent;
+      const next = block.body[block.body.indexOf(declaration) + 1];
+      const replacement = oneshotReplacement(creation);
+      if (!replacement || statement?.type !== AST_NODE_TYPES.ExpressionStatement) {
+        return none;
+      }
+      if (statement !== next) {
+        return none;
+      }
+      const before = sourceCode.getTokenBefore(statement, { includeComments: true });
+      if (!before) {
+        return none;
+      }
+      return {
+        remedy: `, or use \`${replacement.callee}\` instead`,
+        suggest: [
+          {
+            messageId: 'suggestOneshot',
+            data: { replacement: oneLine(replacement.text) },
+            fix: (fixer) => [
+              fixer.replaceText(declaration, `${replacement.text};`),
+              fixer.removeRange([before.range[1], statement.range[1]]),
+            ],
+          },
+        ],
+      };
+    }
+
+    /** The call that schedules the bottom half read at `node`, if that is what the read does. */
+    function scheduleOf(node: TSESTree.Node): ScheduleUse | undefined {
+      const outer = outermostValue(node);
+      const parent = outer.parent;
+      if (
+        parent?.type === AST_NODE_TYPES.MemberExpression &&
+        parent.object === outer &&
+        parent.parent.type === AST_NODE_TYPES.CallExpression &&
+        parent.parent.callee === outermostValue(parent)
+      ) {
+        const operation = api.methodOperationOf(parent.parent);
+        return operation === 'schedule' || operation === 'scheduleIdle'
+          ? { call: parent.parent, operation }
+          : undefined;
+      }
+      if (parent?.type === AST_NODE_TYPES.CallExpression && parent.arguments[0] === outer) {
+        const operation = api.qemuOperationOf(parent);
+        return operation === 'schedule' || operation === 'scheduleIdle'
+          ? { call: parent, operation }
+          : undefined;
+      }
+      return undefined;
     }
 
     function analyseFieldStores(frame: PathFrame<LeakEvent>): void {
@@ -707,7 +893,10 @@ export default createRule<Options, MessageIds>({
       const result = solveForward(frame, problem);
       for (const segmentId of result.entry.keys()) {
         replaySegment(frame, result, problem, segmentId, (state, event) => {
-          if (event.kind !== 'store' || isCovered(state, event.key)) {
+          if (event.kind !== 'store') {
+            return;
+          }
+          if (event.first ? !state.has(`!${event.key}`) : isCovered(state, event.key)) {
             return;
           }
           const dedupe = `store:${event.node.range[0]}`;
@@ -715,13 +904,51 @@ export default createRule<Options, MessageIds>({
             return;
           }
           reported.add(dedupe);
-          context.report({
+          report(() => ({
             node: event.node,
             messageId: 'fieldOverwritten',
-            data: { field: event.key, line: event.node.loc.start.line },
-          });
+            data: { field: event.key, where: where(event.creation) },
+          }));
         });
       }
+    }
+
+    /**
+     * The owner and the classes of this file that extend it or that it extends (by name), whose
+     * methods may release its fields. The Program stands alone.
+     */
+    function classFamily(owner: TSESTree.Node): TSESTree.Node[] {
+      if (owner.type === AST_NODE_TYPES.Program) {
+        return [owner];
+      }
+      const byName = new Map<string, TSESTree.ClassDeclaration | TSESTree.ClassExpression>();
+      for (const cls of classes) {
+        if (cls.id) {
+          byName.set(cls.id.name, cls);
+        }
+      }
+      const ancestors = (cls: TSESTree.Node): TSESTree.Node[] => {
+        const chain: TSESTree.Node[] = [];
+        let current: TSESTree.Node | undefined = cls;
+        while (
+          current &&
+          !chain.includes(current) &&
+          (current.type === AST_NODE_TYPES.ClassDeclaration ||
+            current.type === AST_NODE_TYPES.ClassExpression)
+        ) {
+          chain.push(current);
+          const base: TSESTree.Node | null = current.superClass;
+          current = base?.type === AST_NODE_TYPES.Identifier ? byName.get(base.name) : undefined;
+        }
+        return chain;
+      };
+      const family = new Set(ancestors(owner));
+      for (const cls of classes) {
+        if (ancestors(cls).includes(owner)) {
+          family.add(cls);
+        }
+      }
+      return [...family];
     }
 
     /** Case 3, once the file is walked: stores whose field nothing in the owner releases. */
@@ -734,8 +961,9 @@ export default createRule<Options, MessageIds>({
           continue;
         }
         seen.add(fieldOfOwner);
+        const family = classFamily(store.owner);
         const released = (membersByName.get(store.name) ?? []).some((member) => {
-          if (member === store.node || !isInside(member, store.owner)) {
+          if (member === store.node || !family.some((owner) => isInside(member, owner))) {
             return false;
           }
           const outer = outermostValue(member);
@@ -754,11 +982,11 @@ export default createRule<Options, MessageIds>({
           store.owner.type === AST_NODE_TYPES.Program
             ? 'this file'
             : `class \`${ownerName(store.owner)}\``;
-        context.report({
+        report(() => ({
           node: store.node,
           messageId: 'fieldNeverReleased',
-          data: { field: store.field, line: store.creation.line, owner },
-        });
+          data: { field: store.field, where: where(store.creation), owner },
+        }));
       }
     }
 
@@ -769,6 +997,19 @@ export default createRule<Options, MessageIds>({
           rebind(node.id);
         }
       },
+      'VariableDeclarator:exit'(node: TSESTree.VariableDeclarator) {
+        onFreshObject(node.id, node.init);
+      },
+      [BRANCH_SELECTOR](node: TSESTree.Node) {
+        for (const key of uncoverAt.get(node) ?? []) {
+          recorder.record({ kind: 'uncover', key });
+        }
+      },
+      'ClassDeclaration, ClassExpression'(
+        node: TSESTree.ClassDeclaration | TSESTree.ClassExpression,
+      ) {
+        classes.push(node);
+      },
       'ForInStatement > .left, ForOfStatement > .left'(node: TSESTree.Node) {
         if (node.type !== AST_NODE_TYPES.VariableDeclaration) {
           rebind(node);
@@ -777,6 +1018,7 @@ export default createRule<Options, MessageIds>({
       CallExpression(node) {
         const creation = api.creationOf(node);
         if (creation) {
+          creationsPerLine.set(creation.line, (creationsPerLine.get(creation.line) ?? 0) + 1);
           onCreation(creation);
         }
         onCallTouchingObjects(node);
@@ -792,6 +1034,9 @@ export default createRule<Options, MessageIds>({
       },
       'AssignmentExpression:exit'(node: TSESTree.AssignmentExpression) {
         rebind(node.left);
+        if (node.operator === '=') {
+          onFreshObject(node.left, node.right);
+        }
         if (node.left.type !== AST_NODE_TYPES.Identifier) {
           return;
         }
@@ -823,11 +1068,15 @@ export default createRule<Options, MessageIds>({
           onExit(node, 'block', sourceCode.getLastToken(node) ?? node);
         }
       },
-      'Program:exit': checkFieldsReleased,
     };
     return { ...recorder.listeners(), ...listeners };
   },
 });
+
+/** The branches of an `if` or `?:`, entered where a checked field's state is known. */
+const BRANCH_SELECTOR = ['IfStatement', 'ConditionalExpression']
+  .flatMap((type) => [`${type} > .consequent`, `${type} > .alternate`])
+  .join(', ');
 
 /** Where a jump or scope end takes control, for the report's wording. */
 type ExitKind = 'return' | 'throw' | 'break' | 'continue' | 'block';
@@ -869,6 +1118,12 @@ interface FieldStore {
   readonly creation: Creation;
 }
 
+/** A read of a local that schedules the bottom half it holds. */
+interface ScheduleUse {
+  readonly call: TSESTree.CallExpression;
+  readonly operation: 'schedule' | 'scheduleIdle';
+}
+
 /** A live bottom half on a path: which local holds it, where it was made, and where it was lost. */
 interface Token {
   readonly local: TrackedLocal;
@@ -886,7 +1141,9 @@ type LeakEvent =
   | { kind: 'cover'; key: string }
   | { kind: 'coverObject'; object: string }
   | { kind: 'forgetObject'; object: string }
-  | { kind: 'store'; key: string; node: TSESTree.Node; creation: Creation };
+  | { kind: 'uncover'; key: string }
+  | { kind: 'fresh'; object: string; live: readonly string[] }
+  | { kind: 'store'; key: string; node: TSESTree.Node; creation: Creation; first: boolean };
 
 function removeLocal(state: Set<string>, tokens: Map<string, Token>, local: TrackedLocal): void {
   for (const key of [...state]) {
@@ -1043,6 +1300,25 @@ function applyCover(state: ReadonlySet<string>, event: LeakEvent): ReadonlySet<s
       }
       return next;
     }
+    case 'uncover': {
+      const next = new Set(state);
+      next.delete(event.key);
+      return next;
+    }
+    case 'fresh': {
+      // A new object: its fields hold nothing yet, except those its literal fills with a creation.
+      const next = new Set<string>();
+      for (const item of state) {
+        if (!item.startsWith(`${event.object}.`) && !item.startsWith(`!${event.object}.`)) {
+          next.add(item);
+        }
+      }
+      next.add(`${event.object}.*`);
+      for (const field of event.live) {
+        next.add(`!${event.object}.${field}`);
+      }
+      return next;
+    }
     case 'forgetObject': {
       // A new object behind the name: nothing is known about its fields, as on function entry.
       const next = new Set(state);
@@ -1079,4 +1355,66 @@ function isCovered(state: ReadonlySet<string>, key: string): boolean {
     }
   }
   return false;
+}
+
+/** The name of a non-computed property key: `bh` in `{ bh: … }` and `{ 'bh': … }`. */
+function staticKey(key: TSESTree.Node): string | undefined {
+  if (key.type === AST_NODE_TYPES.Identifier) {
+    return key.name;
+  }
+  return key.type === AST_NODE_TYPES.Literal && typeof key.value === 'string'
+    ? key.value
+    : undefined;
+}
+
+/**
+ * The branch on which a field read in a check (`if (s.x)`, `s.x != null ? … : …`) is known to
+ * hold something, so that the check does not cover a store there. Undefined when the check's
+ * polarity is unclear, which keeps the check covering both branches.
+ */
+function fullBranch(read: TSESTree.Node): TSESTree.Node | undefined {
+  let node = read;
+  let fullWhen = true;
+  for (;;) {
+    const parent = node.parent;
+    if (!parent) {
+      return undefined;
+    }
+    if (parent.type === AST_NODE_TYPES.UnaryExpression && parent.operator === '!') {
+      fullWhen = !fullWhen;
+    } else if (parent.type === AST_NODE_TYPES.BinaryExpression && node === read) {
+      const other = parent.left === node ? parent.right : parent.left;
+      if (!isNullish(other)) {
+        return undefined;
+      }
+      if (parent.operator === '==' || parent.operator === '===') {
+        fullWhen = false;
+      } else if (parent.operator !== '!=' && parent.operator !== '!==') {
+        return undefined;
+      }
+    } else if (parent.type === AST_NODE_TYPES.LogicalExpression) {
+      // `a && b` true means both are; `a || b` false means neither is.
+      if (!((parent.operator === '&&' && fullWhen) || (parent.operator === '||' && !fullWhen))) {
+        return undefined;
+      }
+    } else if (
+      (parent.type === AST_NODE_TYPES.IfStatement ||
+        parent.type === AST_NODE_TYPES.ConditionalExpression) &&
+      parent.test === node
+    ) {
+      return fullWhen ? parent.consequent : (parent.alternate ?? undefined);
+    } else {
+      return undefined;
+    }
+    node = outermostValue(parent);
+  }
+}
+
+/** `null`, `undefined` or `void 0`. */
+function isNullish(node: TSESTree.Node): boolean {
+  return (
+    (node.type === AST_NODE_TYPES.Literal && node.value === null) ||
+    (node.type === AST_NODE_TYPES.Identifier && node.name === 'undefined') ||
+    (node.type === AST_NODE_TYPES.UnaryExpression && node.operator === 'void')
+  );
 }

@@ -54,7 +54,7 @@ export default createRule<Options, MessageIds>({
     },
     messages: {
       useAfterDelete:
-        '`{{name}}` is {{usedAs}} here after it was deleted on line {{line}}. Remove this call, ' +
+        '`{{name}}` is {{usedAs}} here after it was deleted {{where}}. Remove this call, ' +
         'or assign a new bottom half to `{{name}}` before using it again.',
     },
     schema: [
@@ -147,7 +147,7 @@ export default createRule<Options, MessageIds>({
       }
       if (operation === 'delete' || operation === 'dispose') {
         const token = `${target.key}|${call.range[0]}`;
-        deletions.set(token, { name: target.name, line: call.loc.start.line });
+        deletions.set(token, { name: target.name, node: call });
         recorder.record({ kind: 'delete', key: target.key, token });
       }
     }
@@ -195,7 +195,11 @@ export default createRule<Options, MessageIds>({
           context.report({
             node: event.node,
             messageId: 'useAfterDelete',
-            data: { name: deletion.name, usedAs: USED_AS[event.operation], line: deletion.line },
+            data: {
+              name: deletion.name,
+              usedAs: USED_AS[event.operation],
+              where: whereDeleted(deletion.node, event.node),
+            },
           });
         });
       }
@@ -236,7 +240,19 @@ export default createRule<Options, MessageIds>({
 /** Where a bottom half was deleted, for the report. */
 interface Deletion {
   readonly name: string;
-  readonly line: number;
+  readonly node: TSESTree.Node;
+}
+
+/**
+ * Where the deletion that a use comes after is, as the message says it: the call itself on an
+ * earlier loop pass, the column when it shares the use's line, else the line.
+ */
+function whereDeleted(deletion: TSESTree.Node, use: TSESTree.Node): string {
+  if (deletion === use) {
+    return 'on an earlier pass of the loop';
+  }
+  const { line, column } = deletion.loc.start;
+  return line === use.loc.start.line ? `on line ${line}, column ${column + 1}` : `on line ${line}`;
 }
 
 /** What the rule records on a path. */

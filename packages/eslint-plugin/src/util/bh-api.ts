@@ -16,13 +16,19 @@ import {
   type TSESLint,
   type TSESTree,
 } from '@typescript-eslint/utils';
-import type * as ts from 'typescript';
+import ts from 'typescript';
 
-import { calleeNameNode, innermostValue, isDisposeMember, propertyName } from './ast.js';
+import {
+  calleeNameNode,
+  innermostValue,
+  isDisposeMember,
+  isFunction,
+  propertyName,
+} from './ast.js';
 
 export type { TypeOrValueSpecifier };
 
-/** The runtime's bottom-half types, matched when `bhTypes` is not given. */
+/** The runtime's bottom-half types, always matched; `bhTypes` adds to them. */
 export const DEFAULT_BH_TYPES: readonly TypeOrValueSpecifier[] = [
   { from: 'package', name: 'BottomHalf', package: '@bhsan/runtime' },
   { from: 'package', name: 'QEMUBH', package: '@bhsan/runtime/qemu' },
@@ -61,7 +67,7 @@ export type BhOperation = 'schedule' | 'scheduleIdle' | 'cancel' | 'delete';
 export interface BhApiOptions {
   /** Recognise bottom halves by type instead of by the runtime's function names. */
   readonly useTypeInformation?: boolean;
-  /** Types that are bottom halves (typed mode). */
+  /** Types that are bottom halves besides the runtime's own (typed mode). */
   readonly bhTypes?: TypeOrValueSpecifier[];
   /** Extra functions that return a new bottom half. */
   readonly creators?: TypeOrValueSpecifier[];
@@ -118,7 +124,8 @@ export function bhApiSchemaProperties(): Record<string, JSONSchema.JSONSchema4> 
         "the runtime's functions.",
     },
     bhTypes: specifierListSchema(
-      'Types that are bottom halves when `useTypeInformation` is on (TypeOrValueSpecifier form).',
+      'Types that are bottom halves when `useTypeInformation` is on, besides the runtime ' +
+        'types `BottomHalf` and `QEMUBH`, which always count (TypeOrValueSpecifier form).',
     ),
     creators: specifierListSchema(
       'Further functions that return a new bottom half the caller must delete.',
@@ -135,9 +142,19 @@ export { specifierListSchema };
 /** A call that creates a bottom half, with what a report needs to say about it. */
 export interface Creation {
   readonly call: TSESTree.CallExpression;
-  /** How the creator is written in the source: `qemu_bh_new`, `ctx.bhNew`. */
+  /** How the creator is written in the source, on one line: `qemu_bh_new`, `ctx.bhNew`. */
   readonly calleeText: string;
   readonly line: number;
+  /** 1-based, as ESLint shows columns. */
+  readonly column: number;
+}
+
+/** Callee text for a message, on one line: `ctx\n  .bhNew` → `ctx.bhNew`. */
+export function oneLine(text: string): string {
+  return text
+    .replace(/\s+/g, ' ')
+    .replace(/ ?(\?\.|\.|\(|\)|\[|\]) ?/g, '$1')
+    .trim();
 }
 
 /**
@@ -149,6 +166,8 @@ export class BhApi {
   readonly #options: BhApiOptions;
   readonly #program: ts.Program | undefined;
   readonly #services: ParserServicesWithTypeInformation | undefined;
+  /** Same-file functions already checked for being a wrapper around a creation. */
+  readonly #wrappers = new Map<TSESTree.FunctionLike, boolean>();
 
   constructor(
     context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
@@ -174,13 +193,14 @@ export class BhApi {
     if (inner.type !== AST_NODE_TYPES.CallExpression) {
       return undefined;
     }
-    if (!this.#isCreatorCall(inner)) {
+    if (!this.#isCreatorCall(inner, true)) {
       return undefined;
     }
     return {
       call: inner,
-      calleeText: this.#context.sourceCode.getText(innermostValue(inner.callee)),
+      calleeText: oneLine(this.#context.sourceCode.getText(innermostValue(inner.callee))),
       line: inner.loc.start.line,
+      column: inner.loc.start.column + 1,
     };
   }
 
@@ -256,31 +276,82 @@ export class BhApi {
     const type = checker.getNonNullableType(this.#services.getTypeAtLocation(node));
     return typeMatchesSomeSpecifier(
       type,
-      [...(this.#options.bhTypes ?? DEFAULT_BH_TYPES)],
+      [...DEFAULT_BH_TYPES, ...(this.#options.bhTypes ?? [])],
       this.#program,
     );
   }
 
-  #isCreatorCall(call: TSESTree.CallExpression): boolean {
+  /**
+   * Whether a call makes a new bottom half. By name: a configured creator, a QEMU-named creator,
+   * or `<ctx>.bhNew(...)`. With types, a creator-shaped call counts only when it returns a
+   * bottom-half type (the shape found through renamed imports too), and so does a call of a
+   * function declared in this file whose every `return` is such a creation (`outer` allows that
+   * one level). A call is never a creation merely because it returns a bottom half: that may be
+   * a lookup of an existing one.
+   */
+  #isCreatorCall(call: TSESTree.CallExpression, outer: boolean): boolean {
     const name = calleeNameNode(call.callee);
     if (name && this.#matchesFunction(name, call.callee, this.#options.creators)) {
       return true;
     }
-    if (this.typed) {
-      return this.isBhValue(call);
-    }
     if (!name) {
       return false;
     }
-    if (name.type === AST_NODE_TYPES.Identifier && QEMU_CREATORS.has(name.name)) {
-      return true;
+    if (!this.typed) {
+      return creatorShaped(call, name.type === AST_NODE_TYPES.Identifier ? name.name : undefined);
     }
-    // `<ctx>.bhNew(...)`: the idiomatic constructor is always reached through a context.
-    return (
-      name.type === AST_NODE_TYPES.Identifier &&
-      name.name === 'bhNew' &&
-      innermostValue(call.callee).type === AST_NODE_TYPES.MemberExpression
-    );
+    if (creatorShaped(call, this.#declaredName(name))) {
+      return this.isBhValue(call);
+    }
+    return outer && this.#isWrapperCall(name);
+  }
+
+  /** The name a callee was declared with, seeing through renamed imports (typed mode). */
+  #declaredName(name: TSESTree.Identifier | TSESTree.PrivateIdentifier): string | undefined {
+    if (name.type !== AST_NODE_TYPES.Identifier || !this.#services || !this.#program) {
+      return undefined;
+    }
+    const checker = this.#program.getTypeChecker();
+    const tsNode = this.#services.esTreeNodeToTSNodeMap.get(name);
+    let symbol = checker.getSymbolAtLocation(tsNode);
+    if (symbol && (symbol.flags & ts.SymbolFlags.Alias) !== 0) {
+      symbol = checker.getAliasedSymbol(symbol);
+    }
+    return symbol?.getName() ?? name.name;
+  }
+
+  /** Whether the callee is a function declared in this file that returns a new bottom half. */
+  #isWrapperCall(name: TSESTree.Identifier | TSESTree.PrivateIdentifier): boolean {
+    if (!this.#services || !this.#program) {
+      return false;
+    }
+    const checker = this.#program.getTypeChecker();
+    const symbol = checker.getSymbolAtLocation(this.#services.esTreeNodeToTSNodeMap.get(name));
+    const declaration = symbol?.valueDeclaration ?? symbol?.declarations?.[0];
+    if (!declaration || declaration.getSourceFile() !== this.#program.getSourceFile(this.#file)) {
+      return false;
+    }
+    const node = this.#services.tsNodeToESTreeNodeMap.get(declaration) as TSESTree.Node | undefined;
+    const fn = node ? declaredFunction(node) : undefined;
+    if (!fn) {
+      return false;
+    }
+    let wraps = this.#wrappers.get(fn);
+    if (wraps === undefined) {
+      const returned = returnedValues(fn);
+      wraps =
+        returned.length > 0 &&
+        returned.every((value) => {
+          const inner = innermostValue(value);
+          return inner.type === AST_NODE_TYPES.CallExpression && this.#isCreatorCall(inner, false);
+        });
+      this.#wrappers.set(fn, wraps);
+    }
+    return wraps;
+  }
+
+  get #file(): string {
+    return this.#context.filename;
   }
 
   #matchesFunction(
@@ -309,4 +380,77 @@ export class BhApi {
         : (typeof specifier.name === 'string' ? [specifier.name] : specifier.name).includes(name),
     );
   }
+}
+
+/** Whether a call has the shape of a known creator, given the name its callee was declared with. */
+function creatorShaped(call: TSESTree.CallExpression, declaredName: string | undefined): boolean {
+  if (declaredName === undefined) {
+    return false;
+  }
+  if (QEMU_CREATORS.has(declaredName)) {
+    return true;
+  }
+  // `<ctx>.bhNew(...)`: the idiomatic constructor is always reached through a context.
+  return (
+    declaredName === 'bhNew' && innermostValue(call.callee).type === AST_NODE_TYPES.MemberExpression
+  );
+}
+
+/** The function a declaration node stands for: `function f`, `const f = () => …`, a method. */
+function declaredFunction(node: TSESTree.Node): TSESTree.FunctionLike | undefined {
+  switch (node.type) {
+    case AST_NODE_TYPES.FunctionDeclaration:
+      return node;
+    case AST_NODE_TYPES.VariableDeclarator:
+    case AST_NODE_TYPES.PropertyDefinition:
+    case AST_NODE_TYPES.MethodDefinition: {
+      const value = node.type === AST_NODE_TYPES.VariableDeclarator ? node.init : node.value;
+      return value &&
+        (value.type === AST_NODE_TYPES.FunctionExpression ||
+          value.type === AST_NODE_TYPES.ArrowFunctionExpression)
+        ? value
+        : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** The values a function returns at its own level (not in nested functions). */
+function returnedValues(fn: TSESTree.FunctionLike): TSESTree.Node[] {
+  const body = fn.body;
+  if (!body) {
+    return [];
+  }
+  if (body.type !== AST_NODE_TYPES.BlockStatement) {
+    return [body];
+  }
+  const values: TSESTree.Node[] = [];
+  const visit = (node: TSESTree.Node): void => {
+    if (node.type === AST_NODE_TYPES.ReturnStatement) {
+      // A bare `return` hands back nothing: the function is not a plain creator.
+      values.push(node.argument ?? node);
+      return;
+    }
+    for (const [key, value] of Object.entries(node)) {
+      if (key === 'parent') {
+        continue;
+      }
+      for (const child of Array.isArray(value) ? value : [value]) {
+        if (isNode(child) && !isFunction(child) && child.type !== AST_NODE_TYPES.ClassBody) {
+          visit(child);
+        }
+      }
+    }
+  };
+  visit(body);
+  return values;
+}
+
+function isNode(value: unknown): value is TSESTree.Node {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { type?: unknown }).type === 'string'
+  );
 }

@@ -378,6 +378,110 @@ function rearm(qs, x) {
   }
 }`,
     },
+    {
+      name: 'case 4: a field of an object literal just bound to a local holds nothing yet',
+      code: `
+function makeState(ctx: AioContext): State {
+  const s: State = { ctx };
+  s.bh = ctx.bhNew(cb);
+  return s;
+}
+function freeState(s: State) {
+  s.bh?.delete();
+}`,
+    },
+    {
+      name: 'case 4: a field of a new object just bound to a local holds nothing yet',
+      code: `
+function makeDev(ctx) {
+  const d = new Dev();
+  d.bh = ctx.bhNew(cb);
+  return d;
+}
+function freeDev(d) {
+  d.bh.delete();
+}`,
+    },
+    {
+      name: 'case 4: a check that the field is null guards the store',
+      code: `
+function connect(s) {
+  if (s.bh == null) {
+    s.bh = qemu_bh_new(cb, s);
+  }
+  if (s.other === undefined) {
+    s.other = qemu_bh_new(cb, s);
+  }
+}
+function close(s) {
+  qemu_bh_delete(s.bh);
+  qemu_bh_delete(s.other);
+}`,
+    },
+    {
+      name: 'case 4: a check that returns when the field is set guards the store after it',
+      code: `
+function connect(s) {
+  if (s.bh !== undefined) return;
+  s.bh = qemu_bh_new(cb, s);
+}
+function close(s) {
+  qemu_bh_delete(s.bh);
+}`,
+    },
+    {
+      name: 'case 4: a store in the else branch of a check that the field is set',
+      code: `
+function connect(s) {
+  if (s.bh) {
+    qemu_bh_schedule(s.bh);
+  } else {
+    s.bh = qemu_bh_new(cb, s);
+  }
+}
+function close(s) {
+  qemu_bh_delete(s.bh);
+}`,
+    },
+    {
+      name: 'case 4: a branch that deletes the set field before the store after it',
+      code: `
+function connect(s) {
+  if (s.bh) {
+    qemu_bh_delete(s.bh);
+  }
+  s.bh = qemu_bh_new(cb, s);
+}`,
+    },
+    {
+      name: 'case 3: a subclass in the same file deletes the field of its base class',
+      code: `
+class Base {
+  constructor(ctx) {
+    this.bh = ctx.bhNew(cb);
+  }
+}
+class Child extends Base {
+  stop() {
+    this.bh?.delete();
+  }
+}`,
+    },
+    {
+      name: 'case 3: a base class in the same file deletes the field a subclass stores',
+      code: `
+class Base {
+  close() {
+    this.bh?.delete();
+  }
+}
+class Child extends Base {
+  constructor(ctx) {
+    super();
+    this.bh = ctx.bhNew(cb);
+  }
+}`,
+    },
   ],
   invalid: [
     {
@@ -490,7 +594,7 @@ function kick(ctx, s) {
               messageId: 'suggestOneshot',
               output: `
 function kick(ctx, s) {
-  aio_bh_schedule_oneshot(ctx, cb, s);
+  aio_bh_schedule_oneshot_full(ctx, cb, s, 'kick');
 }`,
             },
           ],
@@ -654,7 +758,7 @@ function pick(ctx, kind) {
       errors: [{ messageId: 'lostAtExit', line: 6, column: 17 }],
     },
     {
-      name: 'case 2: only scheduled, lost at the end of the function; suggests using',
+      name: 'case 2: created, scheduled right away and dropped; suggests the oneshot API',
       code: `
 function kick(ctx) {
   const bh = ctx.bhNew(cb);
@@ -665,13 +769,19 @@ function kick(ctx) {
           messageId: 'lostAtExit',
           line: 5,
           column: 1,
+          data: {
+            name: 'bh',
+            where: 'line 3',
+            exit: 'the function ends',
+            remedy: ', or use `ctx.scheduleOneshot` instead',
+          },
           suggestions: [
             {
-              messageId: 'suggestUsing',
+              messageId: 'suggestOneshot',
+              data: { replacement: 'ctx.scheduleOneshot(cb)' },
               output: `
 function kick(ctx) {
-  using bh = ctx.bhNew(cb);
-  bh.schedule();
+  ctx.scheduleOneshot(cb);
 }`,
             },
           ],
@@ -679,7 +789,7 @@ function kick(ctx) {
       ],
     },
     {
-      name: 'case 2: lost when the block that declares it ends',
+      name: 'case 2: lost when the block that declares it ends; scheduled, so oneshot',
       code: `
 function kick(ctx, wanted) {
   if (wanted) {
@@ -695,12 +805,11 @@ function kick(ctx, wanted) {
           column: 3,
           suggestions: [
             {
-              messageId: 'suggestUsing',
+              messageId: 'suggestOneshot',
               output: `
 function kick(ctx, wanted) {
   if (wanted) {
-    using bh = ctx.bhNew(cb);
-    bh.schedule();
+    ctx.scheduleOneshot(cb);
   }
   done();
 }`,
@@ -852,7 +961,7 @@ function each(ctx, items) {
       errors: [{ messageId: 'overwritten', line: 5, column: 10 }],
     },
     {
-      name: 'case 2: a loop body that never deletes what it creates',
+      name: 'case 2: a loop body that never deletes what it schedules; oneshot, not using',
       code: `
 function each(ctx, items) {
   for (const item of items) {
@@ -867,12 +976,11 @@ function each(ctx, items) {
           column: 3,
           suggestions: [
             {
-              messageId: 'suggestUsing',
+              messageId: 'suggestOneshot',
               output: `
 function each(ctx, items) {
   for (const item of items) {
-    using bh = ctx.bhNew(() => use(item));
-    bh.schedule();
+    ctx.scheduleOneshot(() => use(item));
   }
 }`,
             },
@@ -1001,7 +1109,12 @@ function swap(a, b) {
   s.bh = qemu_bh_new(cb, s);
 }`,
       errors: [
-        { messageId: 'fieldOverwritten', line: 6, column: 3, data: { field: 's.bh', line: 6 } },
+        {
+          messageId: 'fieldOverwritten',
+          line: 6,
+          column: 3,
+          data: { field: 's.bh', where: 'line 6' },
+        },
       ],
     },
     {
@@ -1029,7 +1142,7 @@ function swap(s, dev) {
           messageId: 'fieldOverwritten',
           line: 5,
           column: 3,
-          data: { field: 's.dev.bh', line: 5 },
+          data: { field: 's.dev.bh', where: 'line 5' },
         },
       ],
     },
@@ -1044,6 +1157,311 @@ function first(q, qs) {
   }
 }`,
       errors: [{ messageId: 'fieldOverwritten', line: 5, column: 5 }],
+    },
+    {
+      name: 'case 2: scheduled, then more work before the end: no using, no oneshot',
+      code: `
+function kick(ctx) {
+  const bh = ctx.bhNew(cb);
+  prepare();
+  bh.schedule();
+}`,
+      errors: [
+        {
+          messageId: 'lostAtExit',
+          line: 6,
+          column: 1,
+          data: { name: 'bh', where: 'line 3', exit: 'the function ends', remedy: '' },
+        },
+      ],
+    },
+    {
+      name: 'case 2: scheduled inside a closure: no using suggestion',
+      code: `
+function wire(ctx, button) {
+  const bh = ctx.bhNew(cb);
+  trace(bh);
+  button.onclick = () => bh.schedule();
+}`,
+      options: [{ unknownCallsTakeOwnership: false }],
+      errors: [{ messageId: 'lostAtExit', line: 6, column: 1 }],
+    },
+    {
+      name: 'case 2: scheduled as idle work: no using, and no oneshot equivalent',
+      code: `
+function idle(ctx) {
+  const bh = ctx.bhNew(cb);
+  bh.scheduleIdle();
+}`,
+      errors: [{ messageId: 'lostAtExit', line: 5, column: 1 }],
+    },
+    {
+      name: 'case 2: a QEMU-named local scheduled right away suggests aio_bh_schedule_oneshot',
+      code: `
+function kick(s) {
+  const bh = qemu_bh_new(cb, s);
+  // kick the device
+  qemu_bh_schedule(bh);
+}`,
+      errors: [
+        {
+          messageId: 'lostAtExit',
+          line: 6,
+          column: 1,
+          suggestions: [
+            {
+              messageId: 'suggestOneshot',
+              output: `
+function kick(s) {
+  aio_bh_schedule_oneshot(qemu_get_aio_context(), cb, s);
+  // kick the device
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    ...['file.js', 'file.mjs', 'file.cjs'].map((filename) => ({
+      name: `case 2: no using suggestion in plain JavaScript (${filename})`,
+      filename,
+      options: [{ unknownCallsTakeOwnership: false }] as const,
+      code: `
+function start(ctx) {
+  const bh = ctx.bhNew(cb);
+  register(bh);
+}`,
+      errors: [
+        {
+          messageId: 'lostAtExit' as const,
+          line: 5,
+          column: 1,
+          data: { name: 'bh', where: 'line 3', exit: 'the function ends', remedy: '' },
+        },
+      ],
+    })),
+    {
+      name: 'case 2: the using suggestion in a .mts file',
+      filename: 'file.mts',
+      options: [{ unknownCallsTakeOwnership: false }],
+      code: `
+function start(ctx) {
+  const bh = ctx.bhNew(cb);
+  register(bh);
+}`,
+      errors: [
+        {
+          messageId: 'lostAtExit',
+          line: 5,
+          column: 1,
+          data: {
+            name: 'bh',
+            where: 'line 3',
+            exit: 'the function ends',
+            remedy: ', or declare it with `using`',
+          },
+          suggestions: [
+            {
+              messageId: 'suggestUsing',
+              output: `
+function start(ctx) {
+  using bh = ctx.bhNew(cb);
+  register(bh);
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'case 1: the oneshot name keeps the whole object text of the callee',
+      code: `
+function kick() {
+  get().bhNew(cb).schedule();
+}`,
+      errors: [
+        {
+          messageId: 'discardedScheduled',
+          line: 3,
+          column: 3,
+          data: { callee: 'get().bhNew', where: 'line 3', oneshot: 'get().scheduleOneshot' },
+          suggestions: [
+            {
+              messageId: 'suggestOneshot',
+              output: `
+function kick() {
+  get().scheduleOneshot(cb);
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'case 1: a callee written over several lines is named on one line',
+      code: `
+function kick(ctx) {
+  ctx
+    .bhNew(cb)
+    .schedule();
+}`,
+      errors: [
+        {
+          messageId: 'discardedScheduled',
+          line: 3,
+          column: 3,
+          data: { callee: 'ctx.bhNew', where: 'line 3', oneshot: 'ctx.scheduleOneshot' },
+          suggestions: [
+            {
+              messageId: 'suggestOneshot',
+              output: `
+function kick(ctx) {
+  ctx.scheduleOneshot(cb);
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'case 1: the oneshot suggestion keeps the options object and comments',
+      code: `
+function kick(ctx, name) {
+  ctx.bhNew(cb /* flush */, { name }).schedule();
+}`,
+      errors: [
+        {
+          messageId: 'discardedScheduled',
+          line: 3,
+          column: 3,
+          suggestions: [
+            {
+              messageId: 'suggestOneshot',
+              data: { replacement: 'ctx.scheduleOneshot(cb /* flush */, { name })' },
+              output: `
+function kick(ctx, name) {
+  ctx.scheduleOneshot(cb /* flush */, { name });
+}`,
+            },
+          ],
+        },
+      ],
+    },
+    {
+      name: 'case 1: two creations on one line are told apart by column',
+      code: `
+function start(ctx) {
+  ctx.bhNew(a); ctx.bhNew(b);
+}`,
+      errors: [
+        {
+          messageId: 'discarded',
+          line: 3,
+          column: 3,
+          data: { callee: 'ctx.bhNew', where: 'line 3, column 3' },
+        },
+        {
+          messageId: 'discarded',
+          line: 3,
+          column: 17,
+          data: { callee: 'ctx.bhNew', where: 'line 3, column 17' },
+        },
+      ],
+    },
+    {
+      name: 'case 4: a field the object literal fills with a creation is live',
+      code: `
+function make(ctx) {
+  const s = { bh: ctx.bhNew(a) };
+  s.bh = ctx.bhNew(b);
+  return s;
+}
+function free(s) {
+  s.bh.delete();
+}`,
+      errors: [{ messageId: 'fieldOverwritten', line: 4, column: 3 }],
+    },
+    {
+      name: 'case 4: the second store into a field of a new object',
+      code: `
+function make(ctx) {
+  const s = {};
+  s.bh = ctx.bhNew(a);
+  s.bh = ctx.bhNew(b);
+  return s;
+}
+function free(s) {
+  s.bh.delete();
+}`,
+      errors: [{ messageId: 'fieldOverwritten', line: 5, column: 3 }],
+    },
+    {
+      name: 'case 4: a store on the branch where the field is set',
+      code: `
+function connect(s) {
+  if (s.other) {
+    s.other = s.ctx.bhNew(cb);
+  }
+}
+function close(s) {
+  s.other?.delete();
+}`,
+      errors: [{ messageId: 'fieldOverwritten', line: 4, column: 5 }],
+    },
+    {
+      name: 'case 4: a store on the branch where the field is not null',
+      code: `
+function connect(s) {
+  if (s.bh != null && ready) {
+    s.bh = qemu_bh_new(cb, s);
+  }
+}
+function close(s) {
+  qemu_bh_delete(s.bh);
+}`,
+      errors: [{ messageId: 'fieldOverwritten', line: 4, column: 5 }],
+    },
+    {
+      name: 'case 4: a check whose set branch falls through does not guard the store after it',
+      code: `
+function connect(s) {
+  if (s.bh) {
+    log('reconnect');
+  }
+  s.bh = qemu_bh_new(cb, s);
+}
+function close(s) {
+  qemu_bh_delete(s.bh);
+}`,
+      errors: [{ messageId: 'fieldOverwritten', line: 6, column: 3 }],
+    },
+    {
+      name: 'case 4: the second store of a field in a constructor',
+      code: `
+class Timer {
+  constructor(ctx) {
+    this.bh = ctx.bhNew(first);
+    this.bh = ctx.bhNew(second);
+  }
+  close() {
+    this.bh.delete();
+  }
+}`,
+      errors: [{ messageId: 'fieldOverwritten', line: 5, column: 5 }],
+    },
+    {
+      name: 'case 4: a store in a constructor loop overwrites the previous pass',
+      code: `
+class Pool {
+  constructor(ctx, n) {
+    for (let i = 0; i < n; i++) {
+      this.bh = ctx.bhNew(cb);
+    }
+  }
+  close() {
+    this.bh.delete();
+  }
+}`,
+      errors: [{ messageId: 'fieldOverwritten', line: 5, column: 7 }],
     },
   ],
 });

@@ -68,6 +68,53 @@ class Device {
   }
 }`,
     },
+    {
+      name: 'lookups of existing bottom halves stored in locals are not creations',
+      options: [{ useTypeInformation: true }],
+      code: `${imports}
+class Queues {
+  private readonly byName = new Map<string, BottomHalf>();
+  private readonly queues: { name: string; bh: BottomHalf }[] = [];
+  private queueBh(i: number): BottomHalf {
+    return (this.queues[i] as { bh: BottomHalf }).bh;
+  }
+  kick(name: string, i: number): void {
+    const bh = this.byName.get(name);
+    bh?.schedule();
+    const found = this.queues.find((q) => q.name === name);
+    found?.bh.schedule();
+    const byIndex = this.queueBh(i);
+    if (busy) return;
+    byIndex.schedule();
+  }
+  close(): void {
+    for (const bh of this.byName.values()) bh.delete();
+    for (const q of this.queues) q.bh.delete();
+  }
+}`,
+    },
+    {
+      name: 'a dropped lookup result is not a discarded creation',
+      options: [{ useTypeInformation: true }],
+      code: `${imports}
+declare const registry: { get(name: string): BottomHalf };
+registry.get('flush');`,
+    },
+    {
+      name: 'a same-file function that returns a creation on one path only is not a creator',
+      options: [{ useTypeInformation: true }],
+      code: `${imports}
+declare const cache: Map<string, BottomHalf>;
+function lookupOrMake(name: string): BottomHalf {
+  const hit = cache.get(name);
+  if (hit) return hit;
+  return ctx.bhNew(cb, { name });
+}
+function kick(name: string) {
+  const bh = lookupOrMake(name);
+  bh.schedule();
+}`,
+    },
   ],
   invalid: [
     {
@@ -127,15 +174,58 @@ class Device {
       errors: [{ messageId: 'fieldNeverReleased', line: 10, column: 5 }],
     },
     {
-      name: 'a type the user names in bhTypes',
+      name: 'a type the user names in bhTypes confirms a bhNew call, next to the runtime types',
       options: [{ useTypeInformation: true, bhTypes: ['PooledBh'] }],
       code: `${imports}
 interface PooledBh {
-  release(): void;
+  delete(): void;
 }
-declare function borrowBh(): PooledBh;
-borrowBh();`,
-      errors: [{ messageId: 'discarded', line: 11, column: 1 }],
+declare const pool: { bhNew(cb: () => void): PooledBh };
+pool.bhNew(cb);
+ctx.bhNew(cb);`,
+      errors: [
+        { messageId: 'discarded', line: 11, column: 1 },
+        { messageId: 'discarded', line: 12, column: 1 },
+      ],
+    },
+    {
+      name: 'a renamed import of the QEMU facade is still a creation',
+      options: [{ useTypeInformation: true }],
+      code: `${imports}
+import { qemu_bh_new as newBh } from '@bhsan/runtime/qemu';
+function kick(s: object) {
+  newBh(() => {}, s);
+}`,
+      errors: [
+        { messageId: 'discarded', line: 9, column: 3, data: { callee: 'newBh', where: 'line 9' } },
+      ],
+    },
+    {
+      name: 'a wrapper declared elsewhere counts when configured in creators',
+      options: [{ useTypeInformation: true, creators: ['makeBh'] }],
+      code: `${imports}
+declare function makeBh(c: AioContext): BottomHalf;
+function realize(): number {
+  const bh = makeBh(ctx);
+  if (busy) {
+    return -1;
+  }
+  bh.delete();
+  return 0;
+}`,
+      errors: [{ messageId: 'lostAtExit', line: 11, column: 5 }],
+    },
+    {
+      name: 'an arrow wrapper in the same file that returns a creation',
+      options: [{ useTypeInformation: true }],
+      code: `${imports}
+const makeFlush = (c: AioContext) => c.bhNew(cb);
+function run() {
+  const bh = makeFlush(ctx);
+  if (busy) throw new Error('busy');
+  bh.delete();
+}`,
+      errors: [{ messageId: 'lostAtExit', line: 10, column: 13 }],
     },
   ],
 });
