@@ -68,3 +68,23 @@ export function normaliseReport(text: string): { report: string; outsideFrames: 
     });
   return { report: lines.join('\n'), outsideFrames };
 }
+
+/** The helpers bound to one example, as its tests use them. */
+export interface ExampleSupport {
+  /** The example's directory: commands run there, report paths are relative to it. */
+  readonly exampleDir: string;
+  /** `bhsan run <args>` in the example, without colour or inherited options. */
+  readonly bhsanRun: (args: readonly string[]) => Finished;
+  /** 1-based line and column where `needle` first occurs in the example's file `path`. */
+  readonly positionOf: (path: string, needle: string) => { line: number; column: number };
+}
+
+/** The helpers for the example whose test module is at `moduleUrl` (`test/<file>`). */
+export function exampleSupport(moduleUrl: string): ExampleSupport {
+  const exampleDir = exampleDirOf(moduleUrl);
+  return {
+    exampleDir,
+    bhsanRun: (args) => bhsanRun(exampleDir, args),
+    positionOf: (path, needle) => positionOf(exampleDir, path, needle),
+  };
+}

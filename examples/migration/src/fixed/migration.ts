@@ -5,10 +5,10 @@
  * check that the field is empty; `connect` only uses it, however often a resume runs it; and it
  * is deleted when the state object ends. The leaky variant is src/leaky/migration.ts.
  */
-import { qemu_bh_delete, qemu_bh_new, qemu_bh_schedule } from '@bhsan/runtime/qemu';
+import { qemu_bh_delete, qemu_bh_new } from '@bhsan/runtime/qemu';
 
-import { Channel } from '../channel.js';
 import { newMigrationState, setStatus, type MigrationPlan, type MigrationState } from '../state.js';
+import { startTransfer } from '../transfer.js';
 
 /** Thrown when the cleanup BH would be created while the field still holds one. */
 export class CleanupBhInUseError extends Error {
@@ -46,32 +46,7 @@ export function migrateResume(s: MigrationState): void {
 /** migrate_fd_connect's role: sets up the channel and starts sending; runs on start and resume. */
 function connect(s: MigrationState, resume: boolean): void {
   s.connects++;
-  const breaksAfter = resume ? undefined : s.plan.linkBreaksAfterBytes;
-  s.channel = new Channel(s.plan.chunkBytes, s.plan.tickMs, breaksAfter, {
-    onSent: (bytes) => sent(s, bytes),
-    onBroken: () => postcopyPause(s),
-  });
-  setStatus(s, resume ? 'postcopy-active' : 'active');
-}
-
-/** Progress from the channel: switch to postcopy, or finish. Called from the main loop. */
-function sent(s: MigrationState, bytes: number): void {
-  s.bytesSent += bytes;
-  if (s.status === 'active' && s.bytesSent >= s.plan.postcopyAfterBytes) {
-    setStatus(s, 'postcopy-active');
-  }
-  if (s.bytesSent >= s.plan.totalBytes) {
-    setStatus(s, 'completed');
-    s.channel?.stop();
-    if (s.cleanupBh !== undefined) qemu_bh_schedule(s.cleanupBh);
-  }
-}
-
-/** postcopy_pause's role: the link broke; drop the channel and wait for a resume. */
-function postcopyPause(s: MigrationState): void {
-  s.channel?.close();
-  s.channel = undefined;
-  setStatus(s, 'postcopy-paused');
+  startTransfer(s, resume);
 }
 
 /** migrate_fd_cleanup's role: runs on the main loop once the migration ended. */

@@ -7,10 +7,10 @@
  * is referenced by nothing, so nothing can ever delete it. bhsan reports it as a direct leak once
  * the garbage collector takes it. The fixed variant is src/fixed/migration.ts.
  */
-import { qemu_bh_delete, qemu_bh_new, qemu_bh_schedule } from '@bhsan/runtime/qemu';
+import { qemu_bh_delete, qemu_bh_new } from '@bhsan/runtime/qemu';
 
-import { Channel } from '../channel.js';
 import { newMigrationState, setStatus, type MigrationPlan, type MigrationState } from '../state.js';
+import { startTransfer } from '../transfer.js';
 
 /** migration_object_init's role: makes the state object. Called once, at startup. */
 export function migrationObjectInit(plan: MigrationPlan): MigrationState {
@@ -33,32 +33,7 @@ export function migrateResume(s: MigrationState): void {
 function connect(s: MigrationState, resume: boolean): void {
   s.cleanupBh = qemu_bh_new(migrateCleanup, s);
   s.connects++;
-  const breaksAfter = resume ? undefined : s.plan.linkBreaksAfterBytes;
-  s.channel = new Channel(s.plan.chunkBytes, s.plan.tickMs, breaksAfter, {
-    onSent: (bytes) => sent(s, bytes),
-    onBroken: () => postcopyPause(s),
-  });
-  setStatus(s, resume ? 'postcopy-active' : 'active');
-}
-
-/** Progress from the channel: switch to postcopy, or finish. Called from the main loop. */
-function sent(s: MigrationState, bytes: number): void {
-  s.bytesSent += bytes;
-  if (s.status === 'active' && s.bytesSent >= s.plan.postcopyAfterBytes) {
-    setStatus(s, 'postcopy-active');
-  }
-  if (s.bytesSent >= s.plan.totalBytes) {
-    setStatus(s, 'completed');
-    s.channel?.stop();
-    if (s.cleanupBh !== undefined) qemu_bh_schedule(s.cleanupBh);
-  }
-}
-
-/** postcopy_pause's role: the link broke; drop the channel and wait for a resume. */
-function postcopyPause(s: MigrationState): void {
-  s.channel?.close();
-  s.channel = undefined;
-  setStatus(s, 'postcopy-paused');
+  startTransfer(s, resume);
 }
 
 /** migrate_fd_cleanup_bh's role: runs on the main loop once the migration ended. */
