@@ -31,15 +31,32 @@ type CaptureStackTrace = (holder: object, constructorOpt?: AnyFunction) => void;
 const captureStackTrace = (Error as unknown as { captureStackTrace?: CaptureStackTrace })
   .captureStackTrace;
 
+/** A captured stack not yet turned into text (see `captureLazily`). */
+export interface StackHolder {
+  readonly depth: number;
+  stack?: string;
+}
+
 /**
  * Captures the caller's stack (everything above `skipFrom`) at most `depth` frames deep, not
  * counting the runtime's own frames, and returns its depot id. 0 when `depth` is 0.
- * Called by the tracker on allocation, delete and use-after-delete.
+ * Called by the tracker on allocation and use-after-delete.
  */
 export function captureStack(depth: number, skipFrom: AnyFunction): number {
-  if (depth <= 0) return 0;
+  const holder = captureLazily(depth, skipFrom);
+  return holder === undefined ? 0 : intern(holder);
+}
 
-  const holder: { stack?: string } = {};
+/**
+ * Captures like `captureStack` but leaves the text to `intern`, which costs most of a capture.
+ * Until then the engine's frames keep their receivers alive, so the tracker uses this only for
+ * delete sites, whose holder lives no longer than the deleted object itself (which can no longer
+ * leak). Undefined when `depth` is 0.
+ */
+export function captureLazily(depth: number, skipFrom: AnyFunction): StackHolder | undefined {
+  if (depth <= 0) return undefined;
+
+  const holder: StackHolder = { depth };
   const savedLimit = Error.stackTraceLimit;
   Error.stackTraceLimit = depth + RUNTIME_FRAME_ALLOWANCE;
   try {
@@ -48,10 +65,14 @@ export function captureStack(depth: number, skipFrom: AnyFunction): number {
   } finally {
     Error.stackTraceLimit = savedLimit;
   }
+  return holder;
+}
 
-  // Reading `.stack` now turns the engine's frame objects into text; keying by depth as well
-  // keeps two captures of one stack at different depths apart.
-  const text = `${depth}\n${typeof holder.stack === 'string' ? holder.stack : ''}`;
+/** Turns a captured stack into text and returns its depot id. Any caller. */
+export function intern(holder: StackHolder): number {
+  // Reading `.stack` turns the engine's frame objects into text; keying by depth as well keeps
+  // two captures of one stack at different depths apart.
+  const text = `${holder.depth}\n${typeof holder.stack === 'string' ? holder.stack : ''}`;
   let id = idsByText.get(text);
   if (id === undefined) {
     id = texts.length;

@@ -25,7 +25,7 @@
  */
 
 import { InvalidArgumentError } from '../errors.js';
-import { captureStack, framesOf } from './stack-depot.js';
+import { captureLazily, captureStack, framesOf, intern, type StackHolder } from './stack-depot.js';
 import type { Allocation, AllocationKind, Leak, StackFrame } from './types.js';
 
 /** What the runtime keeps per tracked object; opaque apart from `allocation`. */
@@ -74,8 +74,8 @@ class TrackedAllocation implements Allocation {
   readonly ref: WeakRef<object>;
   /** Deleted (or freed): its life ended properly. */
   released = false;
-  /** Depot id of the delete stack; 0 when not deleted or capture was off. */
-  releaseStackId = 0;
+  /** The delete stack, captured but not yet text (see `captureLazily`); undefined when none. */
+  releaseStack: StackHolder | undefined = undefined;
   /** Alive at `baseline()`: never reported by checks (finalize still sees it). */
   baselined = false;
   /** Passed to `ignore()`: never reported, not even by finalize. */
@@ -229,7 +229,9 @@ export function trackRelease(handle: AllocationHandle | undefined, _object: obje
   const record = isAsRecord(handle);
   if (record === undefined || record.released) return;
   record.released = true;
-  record.releaseStackId = captureStack(mallocContextSize, trackRelease);
+  // Lazily: a delete site is read only by a use-after-delete report, and this skips most of the
+  // capture's cost on every delete.
+  record.releaseStack = captureLazily(mallocContextSize, trackRelease);
   forget(record);
   registry?.unregister(record);
 }
@@ -246,7 +248,11 @@ export function describeUseAfterDelete(handle: AllocationHandle | undefined): {
   const record = isAsRecord(handle);
   const usedAt = framesOf(captureStack(mallocContextSize, describeUseAfterDelete));
   if (record === undefined) return { deletedAt: [], usedAt };
-  return { allocation: record, deletedAt: framesOf(record.releaseStackId), usedAt };
+  return {
+    allocation: record,
+    deletedAt: record.releaseStack === undefined ? [] : framesOf(intern(record.releaseStack)),
+    usedAt,
+  };
 }
 
 /**
