@@ -228,5 +228,6 @@ function workingDirectory(): string | undefined {
 
 function where(frames: readonly StackFrame[]): string {
   const top = frames[0];
-  return top === undefined ? '' : ` at ${top.functionName} (${top.file}:${top.line}:${top.column})`;
+  if (top === undefined) return '';
+  return ` at ${top.functionName} (${displayPath(top.file)}:${top.line}:${top.column})`;
 }

@@ -125,8 +125,9 @@ function onUncaught(error: unknown, options: BhsanOptions): void {
   // A rejection Node reports with a non-Error reason is an ESM module's top-level `throw`: a real
   // unhandled rejection of a non-Error arrives wrapped in an ERR_UNHANDLED_REJECTION error.
   const shown = error instanceof Error ? inspect(error) : `Uncaught ${inspect(error)}`;
-  writeSync(2, `${shown}\n`);
   if (isUseAfterDelete(error)) {
+    // Its sites follow as a report; inspect() would print the same frames again as raw fields.
+    writeSync(2, `${error.stack ?? `${error.name}: ${error.message}`}\n`);
     writeSync(
       2,
       renderUseAfterDelete(error, {
@@ -134,6 +135,8 @@ function onUncaught(error: unknown, options: BhsanOptions): void {
         stripPathPrefix: options.strip_path_prefix,
       }),
     );
+  } else {
+    writeSync(2, `${shown}\n`);
   }
   process.exit(1);
 }
