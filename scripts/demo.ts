@@ -232,6 +232,17 @@ function main(): number {
     pc.bold(pc.cyan('bhsan demo: bottom-half leaks caught in the editor, at exit, in tests')),
   );
 
+  // The examples and tools use the packages' built entry points; the build's own output is shown
+  // only when it fails.
+  const build = spawnSync('pnpm', ['build'], { cwd: root, encoding: 'utf8' });
+  if (build.status !== 0) {
+    process.stdout.write(build.stdout ?? '');
+    process.stderr.write(build.stderr ?? '');
+    console.log(pc.red(`✘ pnpm build failed (exit ${String(build.status)})`));
+    return 1;
+  }
+  console.log(pc.dim(`built the packages in ${Math.round(performance.now() - started)} ms`));
+
   const outcomes: Outcome[] = [];
   for (const [title, belongs] of sections) {
     console.log(`\n${pc.bold(pc.cyan(`── ${title} `.padEnd(80, '─')))}`);

@@ -1,5 +1,6 @@
 // The examples' lint configuration: the repository's rules plus bhsan's recommended config.
 import js from '@eslint/js';
+import stylistic from '@stylistic/eslint-plugin';
 import bhsan from '@bhsan/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
@@ -19,7 +20,12 @@ export function exampleLintConfig(exampleDir, ignores = []) {
         // The example's own root: ESLint may load several configs in one run (`pnpm lint`).
         parserOptions: { tsconfigRootDir: exampleDir },
       },
+      plugins: { '@stylistic': stylistic },
       rules: {
+        '@stylistic/max-len': [
+          'error',
+          { code: 100, ignoreUrls: true, ignoreRegExpLiterals: true, ignorePattern: '^import ' },
+        ],
         '@typescript-eslint/no-unused-vars': [
           'error',
           { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrors: 'none' },

@@ -10,7 +10,9 @@ RuleTester.describe = describe;
 RuleTester.it = it;
 RuleTester.itOnly = it.only;
 
-/** The folder holding `tsconfig.json`, `file.ts` and the runtime's declared types for typed runs. */
+/**
+ * The folder holding `tsconfig.json`, `file.ts` and the runtime's declared types for typed runs.
+ */
 export const fixturesDir = path.join(path.dirname(fileURLToPath(import.meta.url)), 'fixtures');
 
 /** A tester that parses TypeScript without type information. */

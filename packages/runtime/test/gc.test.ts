@@ -58,7 +58,7 @@ describe('what the runtime keeps alive', () => {
     ctx.finalize();
   });
 
-  it('an unarmed timer is reachable from nothing in the runtime; an armed one is kept', async () => {
+  it('an unarmed timer is unreachable from the runtime; an armed one is kept', async () => {
     const ctx = new AioContext();
     const unarmed = new WeakRef(ctx.timerNew(ClockType.VIRTUAL, 1, () => {}));
     const armed = new WeakRef(ctx.timerNew(ClockType.VIRTUAL, 1, () => {}));

@@ -1,4 +1,5 @@
-// Rule `no-leaked-bh`: a bottom half that is created must be deleted, or handed to someone who will.
+// Rule `no-leaked-bh`: a bottom half that is created must be deleted, or handed to someone who
+// will.
 //
 // Four shapes are reported: (1) a created bottom half whose value is discarded; (2) a local that is
 // neither released nor handed on along some path to where its scope ends, reported at that exit;

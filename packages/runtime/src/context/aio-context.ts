@@ -233,7 +233,8 @@ export class AioContext {
     if (!(Number.isFinite(scale) && scale > 0)) {
       throw new InvalidArgumentError(
         'timerNew(scale)',
-        `scale must be a positive number of nanoseconds (SCALE_NS, SCALE_US, SCALE_MS), got ${String(scale)}`,
+        'scale must be a positive number of nanoseconds (SCALE_NS, SCALE_US, SCALE_MS), ' +
+          `got ${String(scale)}`,
       );
     }
     this.checkNotFinalized('timerNew', name);

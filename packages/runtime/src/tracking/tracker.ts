@@ -354,7 +354,8 @@ export const tracker = {
     if (depth !== undefined && !(Number.isInteger(depth) && depth >= 0)) {
       throw new InvalidArgumentError(
         'tracker.configure(mallocContextSize)',
-        `mallocContextSize must be an integer >= 0, got ${typeof depth === 'number' ? depth : typeof depth}`,
+        'mallocContextSize must be an integer >= 0, ' +
+          `got ${typeof depth === 'number' ? depth : typeof depth}`,
       );
     }
     if (config.enabled !== undefined && typeof config.enabled !== 'boolean') {
@@ -432,7 +433,9 @@ export const tracker = {
     return count;
   },
 
-  /** Exempts one tracked object from every later report, finalize's included; false if untracked. */
+  /**
+   * Exempts one tracked object from every later report, finalize's included; false if untracked.
+   */
   ignore(object: object): boolean {
     for (const record of live.values()) {
       if (record.ref.deref() === object) {

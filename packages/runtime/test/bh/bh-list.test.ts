@@ -92,7 +92,7 @@ describe('the list', () => {
     ctx.finalize();
   });
 
-  it('inserts a BH only if it was not PENDING: rescheduling keeps its place and runs it once', () => {
+  it('inserts a BH only if not PENDING: rescheduling keeps its place and runs it once', () => {
     const { ctx, log, bh } = setup();
     const [a, b] = [bh('a'), bh('b')];
     a.schedule();

@@ -107,7 +107,7 @@ describe('misuse errors', () => {
     expect(bh.flags).toBe(BhFlag.DELETED);
   });
 
-  it('finalize from inside a poll throws FinalizeDuringPollError and leaves the context usable', () => {
+  it('finalize inside a poll throws FinalizeDuringPollError and leaves the context usable', () => {
     const ctx = new AioContext();
     const errors: unknown[] = [];
     const bh = ctx.bhNew(() => errors.push(caught(() => ctx.finalize())));

@@ -160,7 +160,7 @@ describe('aio_poll', () => {
     expect(aio_poll(ctx, false)).toBe(false);
   });
 
-  it('bh flush: a blocking poll runs a scheduled BH, then there is nothing left', () => {
+  it('bh flush: polling until no progress runs a scheduled BH once, then nothing is left', () => {
     const data: BHTestData = { bh: null, n: 0, max: 0 };
     data.bh = aio_bh_new(ctx, bhTestCb, data);
     qemu_bh_schedule(data.bh);

@@ -127,7 +127,7 @@ function onUncaught(error: unknown, options: BhsanOptions): void {
   const shown = error instanceof Error ? inspect(error) : `Uncaught ${inspect(error)}`;
   if (isUseAfterDelete(error)) {
     // Its sites follow as a report; inspect() would print the same frames again as raw fields.
-    writeSync(2, `${error.stack ?? `${error.name}: ${error.message}`}\n`);
+    writeSync(2, `${error instanceof Error ? (error.stack ?? String(error)) : shown}\n`);
     writeSync(
       2,
       renderUseAfterDelete(error, {

@@ -111,8 +111,8 @@ function renderGroup(group: ReportGroup, c: Colors, options: RenderOptions): str
 export function renderFrames(frames: readonly ReportFrame[], c?: Colors): string[] {
   if (frames.length === 0) return ['    (no stack: malloc_context_size=0)'];
   const colors = c ?? createColors(false);
-  return frames.map(
-    (frame, index) =>
-      `    #${index} in ${colors.cyan(frame.function)} ${colors.dim(`${frame.file}:${frame.line}:${frame.column}`)}`,
-  );
+  return frames.map((frame, index) => {
+    const location = `${frame.file}:${frame.line}:${frame.column}`;
+    return `    #${index} in ${colors.cyan(frame.function)} ${colors.dim(location)}`;
+  });
 }

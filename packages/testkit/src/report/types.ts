@@ -38,7 +38,9 @@ export interface ReportGroup {
   /** The allocation stack, runtime frames left out; empty when capture was off. */
   readonly frames: readonly ReportFrame[];
   readonly objects: readonly ReportObject[];
-  /** Retainer paths (heap evidence) for still-reachable leaks, when the Vitest plugin found them. */
+  /**
+   * Retainer paths (heap evidence) for still-reachable leaks, when the Vitest plugin found them.
+   */
   retainers?: string[][];
 }
 

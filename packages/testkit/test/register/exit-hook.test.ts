@@ -159,7 +159,8 @@ describe('exit hook', () => {
       `bottom half 'reconnect' was deleted here:\n    #0 in <anonymous> ${script}:48:14`,
     );
     expect(stderr).toContain(
-      `bottom half 'reconnect' was previously allocated here:\n    #0 in <anonymous> ${script}:47:20`,
+      "bottom half 'reconnect' was previously allocated here:\n" +
+        `    #0 in <anonymous> ${script}:47:20`,
     );
     expect(stderr).toContain(
       `SUMMARY: BHSanitizer: use-after-delete ${script}:49:8 in <anonymous>`,
@@ -299,7 +300,8 @@ describe('exit hook options', () => {
     const { stderr } = run('reachable', 'report_still_reachable=1');
 
     expect(stderr).toContain(
-      `Still-reachable leak of 1 BH(s) 'keptAlive' allocated from:\n    #0 in <anonymous> ${script}:53:27`,
+      "Still-reachable leak of 1 BH(s) 'keptAlive' allocated from:\n" +
+        `    #0 in <anonymous> ${script}:53:27`,
     );
     expect(stderr).toContain('SUMMARY: BHSanitizer: 4 BH(s) leaked in 3 allocation(s).');
   });

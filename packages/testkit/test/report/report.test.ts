@@ -201,7 +201,8 @@ describe('renderReport', () => {
     const all = buildReport([leak('direct', 'cleanup', connectStack)], { cwd, suppressions });
 
     expect(renderReport(all)).toBe(
-      `${'-'.repeat(53)}\nSuppressions used:\n  count pattern\n      1 cleanup\n${'-'.repeat(53)}\n`,
+      `${'-'.repeat(53)}\nSuppressions used:\n  count pattern\n      1 cleanup\n` +
+        `${'-'.repeat(53)}\n`,
     );
     expect(renderReport(buildReport([], { cwd }))).toBe('');
   });

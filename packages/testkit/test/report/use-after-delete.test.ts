@@ -53,7 +53,8 @@ describe('use-after-delete report', () => {
       `    #0 in allocateHere ${FILE}:${at('ctx.bhNew(', 'bhNew')}`,
     );
     expect(lines.at(-2)).toBe(
-      `SUMMARY: BHSanitizer: use-after-delete ${FILE}:${at('bh.schedule()', 'schedule')} in useHere`,
+      'SUMMARY: BHSanitizer: use-after-delete ' +
+        `${FILE}:${at('bh.schedule()', 'schedule')} in useHere`,
     );
     expect(deleted).toBeLessThan(allocated);
     ctx.finalize();

@@ -7,7 +7,7 @@ import { expect, it } from 'vitest';
 
 const FIXTURE = fileURLToPath(new URL('../fixtures/node-test/', import.meta.url));
 
-it('fails the node:test test whose function leaked, with the report, and passes the other', async () => {
+it('fails the node:test test that leaked, with the report, and passes the other', async () => {
   const { exitCode, stdout } = await new Promise<{ exitCode: number; stdout: string }>(
     (resolve) => {
       const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', BHSAN_OPTIONS: '' };

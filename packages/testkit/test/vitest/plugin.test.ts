@@ -43,7 +43,7 @@ describe('bhsan()', () => {
     expect(config.plugins?.map((plugin) => (plugin as { name: string }).name)).toEqual(['bhsan']);
   });
 
-  it('adds its absolute setup file after the user ones, --expose-gc and the options (forks)', () => {
+  it('adds its absolute setup file after user ones, --expose-gc and the options (forks)', () => {
     const { context, config, provided, reporters } = standIn('forks');
     configure(bhsan({ retainers: true }), context);
 

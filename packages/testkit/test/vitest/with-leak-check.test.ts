@@ -77,7 +77,7 @@ describe('withLeakCheck', () => {
       ],
     ]);
     expect((error as Error).message).toContain(
-      'resumeTwice leaked bottom halves:\n\n=================================================================\n',
+      `resumeTwice leaked bottom halves:\n\n${'='.repeat(65)}\n`,
     );
   });
 
@@ -96,7 +96,7 @@ describe('withLeakCheck', () => {
 });
 
 describe('checkOwners', () => {
-  it('applies suppressions: a suppressed leak is counted in the report, not as leaked', async () => {
+  it('applies suppressions: a suppressed leak is counted in the report, not leaked', async () => {
     const owner = 'suppressed resume';
     const previous = tracker.setOwner(owner);
     resumeTwice();
