@@ -5,7 +5,7 @@
 import { tracker, type Leak } from '@bhsan/runtime';
 import { parseBhsanOptions, type BhsanOptions } from './options/index.js';
 import { buildReport, leakedCount } from './report/build.js';
-import { renderReport } from './report/render.js';
+import { reportText } from './report/render.js';
 import type { Report } from './report/types.js';
 import { loadSuppressions, type Suppression } from './suppressions/index.js';
 
@@ -68,11 +68,7 @@ export function finishCheck(
     suppressions,
     ...(options.cwd === undefined ? {} : { cwd: options.cwd }),
   });
-  const text = renderReport(report, {
-    color: options.color === true,
-    printSuppressions: settings.print_suppressions,
-    reportObjects: settings.report_objects,
-  });
+  const text = reportText(report, settings, options.color === true);
   if (options.print === true && text !== '') process.stderr.write(text);
   return { leaks, report, text, leaked: leakedCount(report) };
 }

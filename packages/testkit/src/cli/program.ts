@@ -11,7 +11,7 @@ import { BhsanError } from '@bhsan/runtime';
 import { Command } from 'commander';
 import { parseBhsanOptions, type BhsanOptions } from '../options/index.js';
 import { leakedCount } from '../report/build.js';
-import { renderReport } from '../report/render.js';
+import { reportText } from '../report/render.js';
 import { parseReportJson } from '../report/schema.js';
 import { useColor } from '../register/exit-hook.js';
 import { loadSuppressions } from '../suppressions/index.js';
@@ -142,11 +142,7 @@ export function createProgram(exit: (code: number) => void): Command {
     .action((file: string) => {
       const options = parseBhsanOptions(process.env.BHSAN_OPTIONS ?? '');
       const report = parseReportJson(readInput(file), file);
-      const text = renderReport(report, {
-        color: useColor(1),
-        printSuppressions: options.print_suppressions,
-        reportObjects: options.report_objects,
-      });
+      const text = reportText(report, options, useColor(1));
       process.stdout.write(text === '' ? `bhsan: ${file}: no leaks were recorded.\n` : text);
       exit(leakedCount(report) > 0 ? options.exitcode : 0);
     });

@@ -12,10 +12,10 @@ import { mkdirSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { isatty } from 'node:tty';
 import { inspect } from 'node:util';
-import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { tracker } from '@bhsan/runtime';
 import { finishCheck } from '../check.js';
+import { acquireGc, type GcFunction } from '../gc.js';
 import { parseBhsanOptions, type BhsanOptions } from '../options/index.js';
 import { renderUseAfterDelete, isUseAfterDelete } from '../report/use-after-delete.js';
 import { loadSuppressions, type Suppression } from '../suppressions/index.js';
@@ -52,25 +52,17 @@ export function installExitHook(env: NodeJS.ProcessEnv = process.env): ExitHookS
   }
   if (!options.detect_leaks || !options.leak_check_at_exit) return setup;
 
-  const gc = obtainGc();
+  const gc = acquireGc();
   process.on('uncaughtException', (error) => onUncaught(error, options));
   process.on('exit', () => onExit(setup, gc));
   return setup;
-}
-
-/** A working `gc()`: the exposed one, else V8's flag turned on now. */
-function obtainGc(): () => void {
-  const exposed = (globalThis as { gc?: () => void }).gc;
-  if (typeof exposed === 'function') return exposed;
-  setFlagsFromString('--expose-gc');
-  return runInNewContext('gc') as () => void;
 }
 
 /**
  * Collects garbage synchronously and lets the tracker notice what went. Any caller on the main
  * thread; used at exit.
  */
-export function collectSynchronously(gc: () => void): void {
+export function collectSynchronously(gc: GcFunction): void {
   // A microtask checkpoint (here, of a throwaway context) ends the engine's "kept during this job"
   // set, which otherwise keeps every object whose WeakRef was made since the last checkpoint.
   runInNewContext('0', {}, { microtaskMode: 'afterEvaluate' });
@@ -78,9 +70,10 @@ export function collectSynchronously(gc: () => void): void {
   tracker.collectNow();
 }
 
-function onExit(setup: ExitHookSetup, gc: () => void): void {
+function onExit(setup: ExitHookSetup, gc: GcFunction | undefined): void {
   const { options } = setup;
   try {
+    if (gc === undefined) throw new Error('V8 gave no gc() function, even with --expose-gc set');
     collectSynchronously(gc);
     const color = options.log_path === '' || options.log_path === 'stderr' ? useColor(2) : false;
     const result = finishCheck(options, { suppressions: setup.suppressions, color });

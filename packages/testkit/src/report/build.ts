@@ -6,7 +6,7 @@
 import type { Leak, LeakKind } from '@bhsan/runtime';
 import { defaultBhsanOptions, type BhsanOptions } from '../options/index.js';
 import { findSuppression, type Suppression } from '../suppressions/index.js';
-import { displayPath } from './paths.js';
+import { reportFrames } from './paths.js';
 import {
   REPORT_SCHEMA_ID,
   type Report,
@@ -61,12 +61,7 @@ export function buildReport(leaks: readonly Leak[], options: BuildReportOptions 
     }
 
     const { allocation } = leak;
-    const frames = allocation.frames.map((frame): ReportFrame => ({
-      function: frame.functionName,
-      file: displayPath(frame.file, cwd, settings.strip_path_prefix),
-      line: frame.line,
-      column: frame.column,
-    }));
+    const frames = reportFrames(allocation.frames, cwd, settings.strip_path_prefix);
     const key = JSON.stringify([leak.kind, allocation.kind, allocation.name, frames]);
     let building = groups.get(key);
     if (building === undefined) {

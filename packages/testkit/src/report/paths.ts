@@ -1,6 +1,8 @@
 /** How frame locations are shown in reports. Node only (paths and URLs). */
 import { isAbsolute, relative, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { StackFrame } from '@bhsan/runtime';
+import type { ReportFrame } from './types.js';
 
 /**
  * A frame's file as reports show it: a `file://` URL becomes a path; `stripPrefix`
@@ -28,4 +30,18 @@ export function displayPath(file: string, cwd: string, stripPrefix: string): str
       : shown;
   }
   return path;
+}
+
+/** The tracker's frames as reports show them, files through `displayPath`. Any caller in Node. */
+export function reportFrames(
+  frames: readonly StackFrame[],
+  cwd: string,
+  stripPrefix: string,
+): ReportFrame[] {
+  return frames.map((frame) => ({
+    function: frame.functionName,
+    file: displayPath(frame.file, cwd, stripPrefix),
+    line: frame.line,
+    column: frame.column,
+  }));
 }

@@ -21,6 +21,7 @@
  */
 import { createColors } from 'picocolors';
 import type { LeakKind } from '@bhsan/runtime';
+import { defaultBhsanOptions, type BhsanOptions } from '../options/index.js';
 import type { Report, ReportFrame, ReportGroup } from './types.js';
 
 /** How to render. */
@@ -77,6 +78,19 @@ export function renderReport(report: Report, options: RenderOptions = {}): strin
 
   if (report.groups.length > 0) lines.push('', summaryLine(report));
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
+}
+
+/** Renders a report as BHSAN_OPTIONS asks (print_suppressions, report_objects). Any caller. */
+export function reportText(
+  report: Report,
+  sanitizer: BhsanOptions = defaultBhsanOptions,
+  color = false,
+): string {
+  return renderReport(report, {
+    color,
+    printSuppressions: sanitizer.print_suppressions,
+    reportObjects: sanitizer.report_objects,
+  });
 }
 
 /** `SUMMARY: BHSanitizer: N BH(s) leaked in M allocation(s).` (timers named when any leaked). */

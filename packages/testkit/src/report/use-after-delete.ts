@@ -4,7 +4,7 @@
  */
 import { createColors } from 'picocolors';
 import type { Allocation, StackFrame } from '@bhsan/runtime';
-import { displayPath } from './paths.js';
+import { reportFrames } from './paths.js';
 import { renderFrames } from './render.js';
 import type { ReportFrame } from './types.js';
 
@@ -47,13 +47,7 @@ export function renderUseAfterDelete(
   const c = createColors(options.color === true);
   const cwd = options.cwd ?? process.cwd();
   const strip = options.stripPathPrefix ?? '';
-  const shown = (frames: readonly StackFrame[]): ReportFrame[] =>
-    frames.map((frame) => ({
-      function: frame.functionName,
-      file: displayPath(frame.file, cwd, strip),
-      line: frame.line,
-      column: frame.column,
-    }));
+  const shown = (frames: readonly StackFrame[]): ReportFrame[] => reportFrames(frames, cwd, strip);
 
   const isTimer = facts.timerName !== undefined;
   const name = facts.bhName ?? facts.timerName ?? facts.allocation?.name ?? 'anonymous';

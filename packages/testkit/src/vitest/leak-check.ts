@@ -16,10 +16,10 @@ import { BhsanError, tracker, type Leak } from '@bhsan/runtime';
 
 import { defaultBhsanOptions, type BhsanOptions } from '../options/index.js';
 import { buildReport, leakedCount } from '../report/build.js';
-import { renderReport } from '../report/render.js';
+import { reportText } from '../report/render.js';
 import type { Report } from '../report/types.js';
 import type { Suppression } from '../suppressions/index.js';
-import { ensureGc } from './gc.js';
+import { ensureGc } from '../gc.js';
 import type { BhsanMode } from './options.js';
 
 /** How one check runs. */
@@ -145,19 +145,6 @@ async function addRetainers(report: Report, leaks: Leak[]): Promise<void> {
     if (group.kind !== 'still-reachable') continue;
     group.retainers = group.objects.map((object) => [...(byId.get(object.id)?.names ?? [])]);
   }
-}
-
-/** Renders a report for an error message or a terminal, as BHSAN_OPTIONS asks. */
-export function reportText(
-  report: Report,
-  sanitizer: BhsanOptions = defaultBhsanOptions,
-  color = false,
-): string {
-  return renderReport(report, {
-    color,
-    printSuppressions: sanitizer.print_suppressions,
-    reportObjects: sanitizer.report_objects,
-  });
 }
 
 /** A check found leaks: thrown by `withLeakCheck` and, per test, by the Vitest setup file. */

@@ -11,11 +11,11 @@ import { tracker, type Leak } from '@bhsan/runtime';
 import type { MatcherState } from 'vitest';
 
 import { buildReport } from '../report/build.js';
+import { reportText } from '../report/render.js';
 import {
   callerFramesOf,
   checkOwners,
   isVitestFrame,
-  reportText,
   trimmed,
   type OwnerCheckOptions,
 } from './leak-check.js';

@@ -15,8 +15,8 @@ import type { Reporter, TestModule, Vitest } from 'vitest/node';
 
 import { useColor } from '../register/exit-hook.js';
 import { leakedCount } from '../report/build.js';
+import { reportText } from '../report/render.js';
 import type { Report } from '../report/types.js';
-import { reportText } from './leak-check.js';
 import { mergeReports } from './merge-reports.js';
 import type {} from './meta.js';
 import type { ResolvedBhsanVitestOptions } from './options.js';

@@ -18,16 +18,16 @@
  * those tests ended, fail the file in its final `afterAll`.
  */
 
-import { createHook, executionAsyncResource } from 'node:async_hooks';
+import { createHook, executionAsyncResource, type AsyncHook } from 'node:async_hooks';
 import path from 'node:path';
 
 import { tracker } from '@bhsan/runtime';
 import { afterAll, afterEach, beforeEach, expect, inject } from 'vitest';
 
+import { ensureGc } from '../gc.js';
 import type { Report } from '../report/types.js';
 import { loadSuppressions } from '../suppressions/index.js';
 import { isCheckedFile } from './file-filter.js';
-import { ensureGc } from './gc.js';
 import { BhLeakError, checkOwners, isVitestFrame, type OwnerCheckOptions } from './leak-check.js';
 import { bhsanMatchers } from './matchers.js';
 import type {} from './meta.js';
@@ -47,20 +47,26 @@ if (options.sanitizer.detect_leaks && isCheckedFile(fileLabel, options.include, 
  * Labels allocations made by timer and immediate callbacks (and the promises they start) that a
  * finished test left behind with the label `<test> (after it finished)`, kept in `lateOwners`
  * (label → test). Promises created by the runner itself are
- * never relabelled: they descend from every test in turn. Called once by `installChecks`.
+ * never relabelled: they descend from every test in turn. Called once by `installChecks`; the
+ * returned hook is disabled after the file's final check.
+ *
+ * Cost: an enabled hook runs for every promise too; `init` returns before any lookup unless the
+ * resource is a timer or late work is running, and `before`/`after` do one lookup each.
  */
 function attributeLateCallbacks(
   finished: ReadonlySet<string>,
   isTest: (label: string) => boolean,
   lateOwners: Map<string, string>,
-): void {
+): AsyncHook {
   const createdUnder = new WeakMap<object, string>();
   const entered = new Map<number, { previous: string | undefined; late: string }>();
-  createHook({
+  return createHook({
     init(_asyncId, type, _triggerAsyncId, resource) {
+      const timerLike = type === 'Timeout' || type === 'Immediate';
+      // Only timers (under a test) and work started by late work (under a late label) are kept.
+      if (!timerLike && lateOwners.size === 0) return;
       const label = tracker.owner;
       if (label === undefined) return;
-      const timerLike = type === 'Timeout' || type === 'Immediate';
       if (lateOwners.has(label) || (timerLike && isTest(label))) createdUnder.set(resource, label);
     },
     before(asyncId) {
@@ -80,7 +86,7 @@ function attributeLateCallbacks(
       // A test hook may have set its own label meanwhile; that one stays.
       if (tracker.owner === entry.late) tracker.setOwner(entry.previous);
     },
-  }).enable();
+  });
 }
 
 /** The tests whose late async work allocated objects of `report`, by name. */
@@ -108,7 +114,11 @@ function installChecks(): void {
   const testOwners = new Set<string>();
   const finishedTests = new Set<string>();
   const lateOwners = new Map<string, string>();
-  attributeLateCallbacks(finishedTests, (label) => testOwners.has(label), lateOwners);
+  const lateHook = attributeLateCallbacks(
+    finishedTests,
+    (label) => testOwners.has(label),
+    lateOwners,
+  ).enable();
   const outerOwner = tracker.setOwner(fileLabel);
 
   beforeEach(({ task }) => {
@@ -134,6 +144,7 @@ function installChecks(): void {
     // here too; their still-reachable ones were reported by their own test already.
     const owners = [fileLabel, ...lateOwners.keys()];
     const { report, leaked } = await checkOwners(owners, check, [...testOwners]);
+    lateHook.disable();
     tracker.setOwner(outerOwner);
     if (leaked > 0 || report.suppressions.length > 0) file.meta.bhsan = { report };
     if (leaked === 0) return;

@@ -1,13 +1,13 @@
 /**
  * The `bhsan` command in child processes, against the built dist (`pnpm build` first).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runPlan } from '../../src/cli/program.js';
+import { runNode } from '../helpers.js';
 
 const packageDir = fileURLToPath(new URL('../../', import.meta.url));
 const bin = join(packageDir, 'bin/bhsan.js');
@@ -17,16 +17,7 @@ const fixtureLine = (file: string, text: string): number =>
     .findIndex((line) => line.includes(text)) + 1;
 
 function bhsan(args: string[], cwd = packageDir, options = '') {
-  const result = spawnSync(process.execPath, [bin, ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, BHSAN_OPTIONS: options, NO_COLOR: '1', NODE_OPTIONS: '' },
-  });
-  return {
-    status: result.status,
-    stdout: result.stdout,
-    stderr: result.stderr.replace(/==\d+==/g, '==PID=='),
-  };
+  return runNode([bin, ...args], { cwd, options, env: { NODE_OPTIONS: '' } });
 }
 
 describe('bhsan run on the migration scenario', () => {

@@ -1,27 +1,25 @@
 /**
  * The exit hook in real child processes, against the built dist (`pnpm build` first).
  */
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseReportJson } from '../../src/report/schema.js';
+import { runNode } from '../helpers.js';
 
 const packageDir = fileURLToPath(new URL('../../', import.meta.url));
 const register = new URL('../../dist/register/index.js', import.meta.url).href;
 const script = 'test/fixtures/exit-scenarios.mjs';
 
+/** `node --import <register> <args>` in the package directory; pids in stderr made stable. */
+function runRegistered(args: readonly string[], options = '', env: Record<string, string> = {}) {
+  return runNode(['--import', register, ...args], { cwd: packageDir, options, env });
+}
+
 function run(scenario: string, options = '', extraEnv: Record<string, string> = {}) {
-  const result = spawnSync(process.execPath, ['--import', register, script, scenario], {
-    cwd: packageDir,
-    encoding: 'utf8',
-    env: { ...process.env, BHSAN_OPTIONS: options, NO_COLOR: '1', ...extraEnv },
-  });
-  // Pids differ per run; the rest of the report must not.
-  const stderr = result.stderr.replace(/==\d+==/g, '==PID==');
-  return { status: result.status, stdout: result.stdout, stderr };
+  return runRegistered([script, scenario], options, extraEnv);
 }
 
 const RULE = '='.repeat(65);
@@ -69,11 +67,7 @@ describe('exit hook', () => {
 
   it('keeps the exit code the program chose when nothing leaked', () => {
     expect(run('none').status).toBe(0);
-    const none = spawnSync(process.execPath, ['--import', register, '-e', 'process.exit(4)'], {
-      cwd: packageDir,
-      encoding: 'utf8',
-      env: { ...process.env, BHSAN_OPTIONS: '' },
-    });
+    const none = runRegistered(['-e', 'process.exit(4)']);
     expect(none.status).toBe(4);
     expect(none.stderr).toBe('');
   });
@@ -105,11 +99,7 @@ describe('exit hook', () => {
   });
 
   it('exits 1 on an uncaught exception when nothing leaked', () => {
-    const result = spawnSync(
-      process.execPath,
-      ['--import', register, '-e', 'throw new TypeError("plain")'],
-      { cwd: packageDir, encoding: 'utf8', env: { ...process.env, BHSAN_OPTIONS: '' } },
-    );
+    const result = runRegistered(['-e', 'throw new TypeError("plain")']);
 
     expect(result.stderr).toContain('TypeError: plain');
     expect(result.stderr).not.toContain('BHSanitizer');
@@ -308,11 +298,7 @@ describe('exit hook options', () => {
 
   it('log_path writes the report to <path>.<pid>, or to stdout', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bhsan-exit-'));
-    const result = spawnSync(process.execPath, ['--import', register, script, 'normal'], {
-      cwd: packageDir,
-      encoding: 'utf8',
-      env: { ...process.env, BHSAN_OPTIONS: `log_path=${join(dir, 'bhsan')}` },
-    });
+    const result = run('normal', `log_path=${join(dir, 'bhsan')}`);
 
     expect(result.stderr).toBe('');
     expect(result.status).toBe(23);
@@ -323,14 +309,7 @@ describe('exit hook options', () => {
 
   it('log_path and json into a missing directory create it', () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'bhsan-exit-')), 'new', 'dir');
-    const result = spawnSync(process.execPath, ['--import', register, script, 'normal'], {
-      cwd: packageDir,
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        BHSAN_OPTIONS: `log_path=${join(dir, 'bhsan')}:json=${join(dir, 'r.json')}`,
-      },
-    });
+    const result = run('normal', `log_path=${join(dir, 'bhsan')}:json=${join(dir, 'r.json')}`);
 
     expect(result.stderr).toBe('');
     expect(result.status).toBe(23);
@@ -358,11 +337,7 @@ describe('exit hook options', () => {
 
   it('json writes a schema-valid report (%p is the pid)', () => {
     const dir = mkdtempSync(join(tmpdir(), 'bhsan-exit-'));
-    const result = spawnSync(process.execPath, ['--import', register, script, 'normal'], {
-      cwd: packageDir,
-      encoding: 'utf8',
-      env: { ...process.env, BHSAN_OPTIONS: `json=${join(dir, 'report-%p.json')}` },
-    });
+    const result = run('normal', `json=${join(dir, 'report-%p.json')}`);
 
     const report = parseReportJson(readFileSync(join(dir, `report-${result.pid}.json`), 'utf8'));
     expect(report.pid).toBe(result.pid);

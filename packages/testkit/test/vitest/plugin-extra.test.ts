@@ -10,7 +10,8 @@ import path from 'node:path';
 
 import { describe, expect, it } from 'vitest';
 
-import { FIXTURE, runFixture, stablePid, statuses } from './run-fixture.js';
+import { stablePid } from '../helpers.js';
+import { FIXTURE, runFixture, statuses } from './run-fixture.js';
 
 const CONFIG = ['--config', path.join(FIXTURE, 'vitest.extra.config.mjs')];
 

@@ -7,12 +7,12 @@ import { rmSync } from 'node:fs';
 
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
+import { stablePid } from '../helpers.js';
 import {
   COMBINED_TEXT,
   FILE_SCOPE_GROUP,
   MIGRATION_GROUP,
   runFixture,
-  stablePid,
   statuses,
   withoutPid,
   type FixtureRun,

@@ -4,12 +4,12 @@ import { rmSync } from 'node:fs';
 
 import { expect, it } from 'vitest';
 
+import { stablePid } from '../helpers.js';
 import {
   COMBINED_TEXT,
   FILE_SCOPE_GROUP,
   MIGRATION_GROUP,
   runFixture,
-  stablePid,
   statuses,
   withoutPid,
 } from './run-fixture.js';

@@ -4,7 +4,8 @@ import { rmSync } from 'node:fs';
 
 import { expect, it } from 'vitest';
 
-import { runFixture, stablePid } from './run-fixture.js';
+import { stablePid } from '../helpers.js';
+import { runFixture } from './run-fixture.js';
 
 it('prints the retainer path of a still-reachable BH, naming the holding property', async () => {
   const run = await runFixture({

@@ -134,11 +134,6 @@ export function withoutPid(report: Report | undefined): Omit<Report, 'pid'> | un
   return rest;
 }
 
-/** Text with `==<pid>==` made stable. */
-export function stablePid(text: string): string {
-  return text.replace(/==\d+==/g, '==PID==');
-}
-
 /** The report the fixture's leaking test produces, as its JSON report carries it. */
 export const MIGRATION_GROUP = {
   kind: 'direct',
