@@ -88,3 +88,21 @@ export function exampleSupport(moduleUrl: string): ExampleSupport {
     positionOf: (path, needle) => positionOf(exampleDir, path, needle),
   };
 }
+
+/**
+ * The report `normaliseReport` leaves when one BH leaked: the group's heading (`Direct leak of 1
+ * BH(s) 'x' allocated from:`) and its frames (`function file:line:column`), numbered here.
+ */
+export function oneLeakReport(heading: string, frames: readonly string[]): string {
+  return [
+    '',
+    '='.repeat(65),
+    '==PID==ERROR: BHSanitizer: detected bottom-half leaks',
+    '',
+    heading,
+    ...frames.map((frame, index) => `    #${index} in ${frame}`),
+    '',
+    'SUMMARY: BHSanitizer: 1 BH(s) leaked in 1 allocation(s).',
+    '',
+  ].join('\n');
+}

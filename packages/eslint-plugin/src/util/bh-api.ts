@@ -168,6 +168,12 @@ export class BhApi {
   readonly #services: ParserServicesWithTypeInformation | undefined;
   /** Same-file functions already checked for being a wrapper around a creation. */
   readonly #wrappers = new Map<TSESTree.FunctionLike, boolean>();
+  /** Answers of `creationOf` per call: a rule asks about one call from several listeners. */
+  readonly #creations = new Map<TSESTree.CallExpression, Creation | null>();
+  /** Answers of `isBhValue` per node, so a type is matched once per node and file. */
+  readonly #bhValues = new Map<TSESTree.Node, boolean>();
+  /** The runtime's bottom-half types plus `bhTypes`, built once. */
+  readonly #bhTypes: TypeOrValueSpecifier[];
 
   constructor(
     context: Readonly<TSESLint.RuleContext<string, readonly unknown[]>>,
@@ -175,6 +181,7 @@ export class BhApi {
   ) {
     this.#context = context;
     this.#options = options;
+    this.#bhTypes = [...DEFAULT_BH_TYPES, ...(options.bhTypes ?? [])];
     if (options.useTypeInformation === true) {
       // Throws a clear error naming the rule when the file has no type information.
       this.#services = ESLintUtils.getParserServices(context);
@@ -193,15 +200,19 @@ export class BhApi {
     if (inner.type !== AST_NODE_TYPES.CallExpression) {
       return undefined;
     }
-    if (!this.#isCreatorCall(inner, true)) {
-      return undefined;
+    let creation = this.#creations.get(inner);
+    if (creation === undefined) {
+      creation = this.#isCreatorCall(inner, true)
+        ? {
+            call: inner,
+            calleeText: oneLine(this.#context.sourceCode.getText(innermostValue(inner.callee))),
+            line: inner.loc.start.line,
+            column: inner.loc.start.column + 1,
+          }
+        : null;
+      this.#creations.set(inner, creation);
     }
-    return {
-      call: inner,
-      calleeText: oneLine(this.#context.sourceCode.getText(innermostValue(inner.callee))),
-      line: inner.loc.start.line,
-      column: inner.loc.start.column + 1,
-    };
+    return creation ?? undefined;
   }
 
   /** Whether the call releases (deletes) the argument at `argument`. */
@@ -272,13 +283,14 @@ export class BhApi {
     if (!this.#services || !this.#program) {
       return false;
     }
-    const checker = this.#program.getTypeChecker();
-    const type = checker.getNonNullableType(this.#services.getTypeAtLocation(node));
-    return typeMatchesSomeSpecifier(
-      type,
-      [...DEFAULT_BH_TYPES, ...(this.#options.bhTypes ?? [])],
-      this.#program,
-    );
+    let matches = this.#bhValues.get(node);
+    if (matches === undefined) {
+      const checker = this.#program.getTypeChecker();
+      const type = checker.getNonNullableType(this.#services.getTypeAtLocation(node));
+      matches = typeMatchesSomeSpecifier(type, this.#bhTypes, this.#program);
+      this.#bhValues.set(node, matches);
+    }
+    return matches;
   }
 
   /**
