@@ -2,6 +2,7 @@
  * Every error the runtime throws on purpose. Each class has a stable `code` that programs may match
  * on, a message that says what was wrong and what to do, and the facts as fields.
  */
+import { plainPath } from './tracking/stack-depot.js';
 import type { Allocation, Leak, StackFrame } from './tracking/types.js';
 
 /** Base class of every bhsan error; `code` never changes between releases. */
@@ -187,6 +188,11 @@ export class InvalidArgumentError extends BhsanError {
   }
 }
 
+/** `null`, or the `typeof` of a value: what an InvalidArgumentError says was given. */
+export function typeOf(value: unknown): string {
+  return value === null ? 'null' : typeof value;
+}
+
 /** `bh 'name'`, plus where it was allocated (first frame outside the runtime) when known. */
 function describeLeak(leak: Leak): string {
   const { kind, name, frames } = leak.allocation;
@@ -203,14 +209,7 @@ function describeLeak(leak: Leak): string {
  * directory when it lies inside it (Node only; browsers keep the URL).
  */
 function displayPath(file: string): string {
-  let path = file.replace(/\\/g, '/');
-  if (path.startsWith('file://')) {
-    try {
-      path = decodeURIComponent(path.slice('file://'.length));
-    } catch {
-      // A malformed escape: show the raw text.
-    }
-  }
+  const path = plainPath(file);
   const cwd = workingDirectory();
   if (cwd !== undefined && path.startsWith(`${cwd}/`)) return path.slice(cwd.length + 1);
   return path;

@@ -1,8 +1,9 @@
 // Reachability: what the runtime keeps alive. Needs `--expose-gc` (see vitest.config.ts).
 import { describe, expect, it } from 'vitest';
 import { AioContext, ClockType, tracker, type BottomHalf, type Timer } from '../src/index.js';
+import { realGc } from './helpers.js';
 
-const gc = (globalThis as { gc?: () => void }).gc as () => void;
+const gc = realGc();
 const macrotask = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
 /** Drops every strong reference the test's frames hold, then collects. */

@@ -11,15 +11,11 @@ import {
   FinalizeDuringPollError,
   InvalidArgumentError,
   UndeletedBottomHalvesError,
+  typeOf,
 } from '../errors.js';
 import type { Source } from '../main-loop/main-context.js';
 import { Timer, TimerList, type TimerOptions } from '../timers/timers.js';
-import {
-  closeContext,
-  collectedUndeletedOf,
-  recordFinalizeLeaks,
-  undeletedOf,
-} from '../tracking/tracker.js';
+import { closeContext, recordFinalizeLeaks } from '../tracking/tracker.js';
 import type { Allocation, Leak } from '../tracking/types.js';
 import { callListeners } from '../main-loop/listeners.js';
 import { sleepNs, soonest } from '../main-loop/wait.js';
@@ -68,11 +64,6 @@ function callbackName(where: string, callback: unknown, options: BhOptions | und
     );
   }
   return name ?? (callback.name || 'anonymous');
-}
-
-/** `null`, or the `typeof` of a value: what an argument error says was given. */
-function typeOf(value: unknown): string {
-  return value === null ? 'null' : typeof value;
 }
 
 /**
@@ -282,12 +273,12 @@ export class AioContext {
 
     const onList: object[] = this.bhs.drain();
     const armed: object[] = this.timers.drain();
-    const live = undeletedOf(this.name).map(({ allocation, object }): Leak => ({
+    const { undeleted, collected } = closeContext(this.name);
+    const live = undeleted.map(({ allocation, object }): Leak => ({
       kind: LEAK_KIND,
       allocation,
       object,
     }));
-    const collected = collectedUndeletedOf(this.name);
     const tracked = [...live, ...collected].sort((a, b) => a.allocation.id - b.allocation.id);
     const seen = new Set(live.map((leak) => leak.object));
     const untracked = [...onList, ...armed]
@@ -295,7 +286,6 @@ export class AioContext {
       .map((object): Leak => ({ kind: LEAK_KIND, allocation: this.untracked(object), object }));
 
     if (live.length > 0) recordFinalizeLeaks(live);
-    closeContext(this.name);
     namesInUse.delete(this.name);
     const listeners = this.listeners;
     this.listeners = [];

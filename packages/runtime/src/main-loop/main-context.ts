@@ -2,7 +2,7 @@
  * The main context (GMainContext's role): holds sources and runs iterations of
  * prepare → wait → check → dispatch over them. A context's `source` is one such source.
  */
-import { BlockingPollWouldHangError, InvalidArgumentError } from '../errors.js';
+import { BlockingPollWouldHangError, InvalidArgumentError, typeOf } from '../errors.js';
 import { callListeners } from './listeners.js';
 import { sleepNs, soonest } from './wait.js';
 
@@ -43,10 +43,7 @@ const ownerOf = new WeakMap<Source, MainContext>();
 function checkSource(where: string, source: unknown): asserts source is Source {
   const candidate = source as Partial<Record<'prepare' | 'check' | 'dispatch', unknown>> | null;
   if (typeof source !== 'object' || candidate === null) {
-    throw new InvalidArgumentError(
-      where,
-      `the source must be an object, got ${source === null ? 'null' : typeof source}`,
-    );
+    throw new InvalidArgumentError(where, `the source must be an object, got ${typeOf(source)}`);
   }
   for (const method of ['prepare', 'check', 'dispatch'] as const) {
     if (typeof candidate[method] !== 'function') {
@@ -125,7 +122,7 @@ export class MainContext {
     if (typeof listener !== 'function') {
       throw new InvalidArgumentError(
         `MainContext '${this.name}'.onNotify(listener)`,
-        `the listener must be a function, got ${listener === null ? 'null' : typeof listener}`,
+        `the listener must be a function, got ${typeOf(listener)}`,
       );
     }
     this.listeners = [...this.listeners, listener];
@@ -145,7 +142,7 @@ export class MainContext {
     if (typeof mayBlock !== 'boolean') {
       throw new InvalidArgumentError(
         `MainContext '${this.name}'.iteration(mayBlock)`,
-        `mayBlock must be a boolean, got ${mayBlock === null ? 'null' : typeof mayBlock}`,
+        `mayBlock must be a boolean, got ${typeOf(mayBlock)}`,
       );
     }
     this.dropDestroyed();

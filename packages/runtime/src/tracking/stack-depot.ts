@@ -148,15 +148,18 @@ function frame(fn: string | undefined, file: string, line: number, column: numbe
   return { functionName, file, line, column };
 }
 
-/** `file:///a/b%20c.js` → `/a/b c.js`; other strings unchanged. Comparison only, not display. */
-function comparable(file: string): string {
+/**
+ * A frame's file as a path: `file:///a/b%20c.js` → `/a/b c.js`, backslashes become slashes, other
+ * strings unchanged. Any caller (the runtime-frame test here, error messages).
+ */
+export function plainPath(file: string): string {
   let result = file;
   if (result.startsWith('file://')) {
     result = result.slice('file://'.length);
     try {
       result = decodeURIComponent(result);
     } catch {
-      // A malformed escape: compare the raw text.
+      // A malformed escape: keep the raw text.
     }
   }
   return result.replace(/\\/g, '/');
@@ -172,7 +175,7 @@ const runtimeRoot: string | undefined = (() => {
     const found = parseFrame(line);
     if (found === undefined) continue;
     const match = /^(.*)\/(?:src|dist)\/tracking\/stack-depot\.[cm]?[jt]s(?:\?.*)?$/.exec(
-      comparable(found.file),
+      plainPath(found.file),
     );
     return match?.[1];
   }
@@ -182,6 +185,6 @@ const runtimeRoot: string | undefined = (() => {
 /** True for a frame inside the runtime package's `src/` or `dist/`. */
 export function isRuntimeFrame(file: string): boolean {
   if (runtimeRoot === undefined) return false;
-  const path = comparable(file);
+  const path = plainPath(file);
   return path.startsWith(`${runtimeRoot}/src/`) || path.startsWith(`${runtimeRoot}/dist/`);
 }

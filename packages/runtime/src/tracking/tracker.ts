@@ -170,6 +170,19 @@ function forget(record: TrackedAllocation): boolean {
   return true;
 }
 
+/**
+ * The record's object, or undefined once it was collected: then the record is ended at once, as
+ * its registry callback would (which may not have run yet).
+ */
+function derefOrNotice(record: TrackedAllocation): object | undefined {
+  const object = record.ref.deref();
+  if (object === undefined) {
+    registry?.unregister(record);
+    noteCollected(record);
+  }
+  return object;
+}
+
 function publish(leak: Leak): void {
   pending.push(leak);
   for (const listener of listeners) {
@@ -255,47 +268,36 @@ export function describeUseAfterDelete(handle: AllocationHandle | undefined): {
   };
 }
 
-/**
- * Every tracked, undeleted, still-alive object of a context, ignored ones left out. Called by
- * `AioContext.finalize()`.
- */
-export function undeletedOf(
-  contextName: string,
-): Array<{ allocation: Allocation; object: object }> {
-  const result: Array<{ allocation: Allocation; object: object }> = [];
-  for (const record of liveByContext.get(contextName) ?? []) {
-    if (record.released || record.ignored) continue;
-    const object = record.ref.deref();
-    if (object === undefined) continue;
-    result.push({ allocation: record, object });
-  }
-  return result;
+/** What a context leaves behind at `finalize()`; see `closeContext`. */
+export interface ContextRemains {
+  /** Its tracked, undeleted objects that are still alive, ignored ones left out, oldest first. */
+  readonly undeleted: Array<{ allocation: Allocation; object: object }>;
+  /** Its direct leaks (undeleted objects that were collected) not drained by a check yet. */
+  readonly collected: Leak[];
 }
 
 /**
- * The direct leaks of a context not drained by a check yet: undeleted objects of it that were
- * collected. Notices collected ones whose registry callback has not run yet first (publishing
- * each once, as `direct`); the leaks stay pending, so a later check reports each once, as
- * `direct`, never again. Called by `AioContext.finalize()`, to name them in its error.
+ * Ends a context's part in the tracker and returns what it leaves behind. Collected objects whose
+ * registry callback has not run yet are noticed first (each published once, as `direct`; the
+ * leaks stay pending, so a later check reports each once, never again). Then the tracker forgets
+ * which records belong to the context, so that a new context may take its name without
+ * inheriting them; the records stay tracked (a later collection is still noticed). Called by
+ * `AioContext.finalize()` only.
  */
-export function collectedUndeletedOf(contextName: string): Leak[] {
-  for (const record of [...(liveByContext.get(contextName) ?? [])]) {
-    if (record.ref.deref() !== undefined) continue;
-    registry?.unregister(record);
-    noteCollected(record);
+export function closeContext(contextName: string): ContextRemains {
+  const records = liveByContext.get(contextName);
+  liveByContext.delete(contextName);
+
+  const undeleted: Array<{ allocation: Allocation; object: object }> = [];
+  for (const record of records ?? []) {
+    const object = derefOrNotice(record);
+    if (object === undefined || record.released || record.ignored) continue;
+    undeleted.push({ allocation: record, object });
   }
-  return pending.filter(
+  const collected = pending.filter(
     (leak) => leak.kind === 'direct' && leak.allocation.contextName === contextName,
   );
-}
-
-/**
- * Forgets which records belong to a finalized context, so that a new context may take its name
- * without inheriting them. The records stay tracked (a later collection is still noticed).
- * Called by `AioContext.finalize()` after it took the context's leaks.
- */
-export function closeContext(contextName: string): void {
-  liveByContext.delete(contextName);
+  return { undeleted, collected };
 }
 
 /**
@@ -474,12 +476,7 @@ export const tracker = {
    */
   collectNow(): number {
     const before = pending.length;
-    for (const record of [...live.values()]) {
-      if (record.ref.deref() === undefined) {
-        registry?.unregister(record);
-        noteCollected(record);
-      }
-    }
+    for (const record of [...live.values()]) derefOrNotice(record);
     return pending.length - before;
   },
 

@@ -15,8 +15,9 @@ import {
   clocks,
   tracker,
 } from '../../src/index.js';
+import { caught, realGc } from '../helpers.js';
 
-const gc = (globalThis as { gc?: () => void }).gc as () => void;
+const gc = realGc();
 const THIS_FILE_LINES = readFileSync(fileURLToPath(import.meta.url), 'utf8').split('\n');
 
 /**
@@ -27,15 +28,6 @@ function site(needle: string, method: string): string {
   const index = THIS_FILE_LINES.findIndex((line) => line.includes(needle));
   const column = (THIS_FILE_LINES[index] as string).indexOf(`.${method}(`) + 2;
   return `test/context/aio-context.test.ts:${index + 1}:${column}`;
-}
-
-function caught(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
 }
 
 describe('misuse errors', () => {

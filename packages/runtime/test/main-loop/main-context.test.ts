@@ -9,6 +9,7 @@ import {
   clocks,
   type Source,
 } from '../../src/index.js';
+import { caught } from '../helpers.js';
 
 function attached() {
   const main = new MainContext();
@@ -99,17 +100,10 @@ describe('MainContext.iteration with a context source', () => {
 
   it('a blocking iteration with nothing to wait for throws instead of hanging', () => {
     const { main, ctx } = attached();
-    const error = (() => {
-      try {
-        main.iteration(true);
-      } catch (e) {
-        return e as BlockingPollWouldHangError;
-      }
-      return undefined;
-    })();
+    const error = caught(() => main.iteration(true)) as BlockingPollWouldHangError;
     expect(error).toBeInstanceOf(BlockingPollWouldHangError);
-    expect(error?.code).toBe('BHSAN_POLL_WOULD_HANG');
-    expect(error?.contextName).toBe(main.name);
+    expect(error.code).toBe('BHSAN_POLL_WOULD_HANG');
+    expect(error.contextName).toBe(main.name);
     ctx.finalize();
   });
 

@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { AioContext, ClockType, MainContext, SCALE_MS, clocks } from '../../src/index.js';
@@ -6,6 +6,15 @@ import { MAX_TIMEOUT_MS, attachToNodeLoop } from '../../src/node/index.js';
 
 const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs `test/fixtures/<name>` in a child Node process (through tsx) and waits for it. */
+function runFixture(name: string, ...args: string[]): SpawnSyncReturns<string> {
+  const fixture = fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url));
+  return spawnSync(process.execPath, ['--import', 'tsx', fixture, ...args], {
+    encoding: 'utf8',
+    timeout: 20_000,
+  });
+}
 
 describe('attachToNodeLoop', () => {
   it('runs a scheduled BH with nobody calling poll', async () => {
@@ -162,11 +171,7 @@ describe('attachToNodeLoop', () => {
   it.each(['del', 'free', 'finalize', 'finalize-main-context'])(
     'in a child process: %s of the only timer lets the process exit before its deadline',
     (how) => {
-      const fixture = fileURLToPath(new URL('../fixtures/node-driver-release.ts', import.meta.url));
-      const child = spawnSync(process.execPath, ['--import', 'tsx', fixture, how], {
-        encoding: 'utf8',
-        timeout: 20_000,
-      });
+      const child = runFixture('node-driver-release.ts', how);
       const finalizeLine = how.startsWith('finalize')
         ? 'finalize: BHSAN_UNDELETED_AT_FINALIZE\n'
         : '';
@@ -183,11 +188,7 @@ describe('attachToNodeLoop', () => {
   );
 
   it('in a child process: runs BHs and timers without poll, then lets the process exit', () => {
-    const fixture = fileURLToPath(new URL('../fixtures/node-driver-exit.ts', import.meta.url));
-    const child = spawnSync(process.execPath, ['--import', 'tsx', fixture], {
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
+    const child = runFixture('node-driver-exit.ts');
     expect(child.stderr).toBe('');
     expect(child.status).toBe(0);
     expect(child.stdout).toBe(

@@ -37,6 +37,7 @@ import {
   timer_pending,
 } from '../../src/qemu/index.js';
 import { InvalidArgumentError, MainContext, clocks } from '../../src/index.js';
+import { caught } from '../helpers.js';
 
 interface BHTestData {
   bh: QEMUBH | null;
@@ -407,12 +408,7 @@ describe('argument checks', () => {
       () => g_main_context_iteration(3 as unknown as MainContext, false),
     ],
   ])('%s is checked at the call', (where, problem, call) => {
-    let error: unknown;
-    try {
-      call();
-    } catch (e) {
-      error = e;
-    }
+    const error = caught(call);
     expect(error).toBeInstanceOf(InvalidArgumentError);
     expect((error as InvalidArgumentError).code).toBe('BHSAN_INVALID_ARGUMENT');
     expect((error as InvalidArgumentError).message).toBe(`${where}: ${problem}`);

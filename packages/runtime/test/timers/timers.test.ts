@@ -9,6 +9,7 @@ import {
   TimerUseAfterFreeError,
   clocks,
 } from '../../src/index.js';
+import { caught } from '../helpers.js';
 
 const vnow = (): number => clocks.now(ClockType.VIRTUAL);
 
@@ -226,13 +227,7 @@ describe('use after free', () => {
     const ctx = new AioContext();
     const timer = ctx.timerNew(ClockType.VIRTUAL, 1, () => {}, { name: 'retry-timer' });
     timer.free();
-    let error: unknown;
-    try {
-      if (op === 'mod') timer.mod(1);
-      else timer[op]();
-    } catch (e) {
-      error = e;
-    }
+    const error = caught(() => (op === 'mod' ? timer.mod(1) : timer[op]()));
     expect(error).toBeInstanceOf(TimerUseAfterFreeError);
     expect((error as TimerUseAfterFreeError).code).toBe('BHSAN_TIMER_USE_AFTER_FREE');
     expect((error as TimerUseAfterFreeError).timerName).toBe('retry-timer');

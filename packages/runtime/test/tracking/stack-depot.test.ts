@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { AioContext } from '../../src/context/aio-context.js';
 import { isRuntimeFrame, parseFrame } from '../../src/tracking/stack-depot.js';
 import { tracker } from '../../src/tracking/tracker.js';
-import { realGc } from './gc.js';
+import { realGc } from '../helpers.js';
 
 describe('parseFrame', () => {
   it.each([

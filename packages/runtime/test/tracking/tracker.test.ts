@@ -2,17 +2,17 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
+  closeContext,
   describeUseAfterDelete,
   recordFinalizeLeaks,
   trackAllocation,
   tracker,
   trackRelease,
-  undeletedOf,
   type AllocationHandle,
 } from '../../src/tracking/tracker.js';
 import { depotSize } from '../../src/tracking/stack-depot.js';
 import { InvalidArgumentError } from '../../src/errors.js';
-import { realGc } from './gc.js';
+import { caught, realGc } from '../helpers.js';
 
 const THIS_FILE = /packages\/runtime\/test\/tracking\/tracker\.test\.ts$/;
 let contextSeq = 0;
@@ -28,15 +28,6 @@ afterEach(async () => {
   await tracker.settle();
   tracker.check();
 });
-
-function caught(fn: () => unknown): unknown {
-  try {
-    fn();
-  } catch (error) {
-    return error;
-  }
-  throw new Error('expected a throw');
-}
 
 /** Tracks a plain object that nothing keeps: the tracker alone must not keep it alive. */
 function loseOne(name: string, contextName: string): void {
@@ -83,7 +74,7 @@ describe('tracker', () => {
     expect(tracker.check()).toEqual([]);
   });
 
-  it('lists undeleted live objects of one context only', () => {
+  it('closing a context lists its undeleted live objects only', () => {
     const a = freshContext();
     const b = freshContext();
     const keptA = {};
@@ -93,11 +84,11 @@ describe('tracker', () => {
     trackAllocation('timer', keptB, 'b1', b);
     trackRelease(trackAllocation('bh', deleted, 'a2', a), deleted);
 
-    const found = undeletedOf(a);
+    const found = closeContext(a).undeleted;
 
     expect(found.map((entry) => entry.allocation.name)).toEqual(['a1']);
     expect(found[0]?.object).toBe(keptA);
-    expect(undeletedOf(b).map((entry) => entry.allocation.kind)).toEqual(['timer']);
+    expect(closeContext(b).undeleted.map((entry) => entry.allocation.kind)).toEqual(['timer']);
   });
 
   it('hands out finalize leaks once and never again as direct leaks', async () => {
@@ -200,7 +191,7 @@ describe('tracker', () => {
 
     expect(leaks.map((l) => [l.kind, l.allocation.name])).toEqual([['still-reachable', 'fresh']]);
     expect(leaks[0]?.object).toBe(fresh);
-    expect(undeletedOf(ctx).map((e) => e.allocation.name)).toEqual(['old', 'fresh']);
+    expect(closeContext(ctx).undeleted.map((e) => e.allocation.name)).toEqual(['old', 'fresh']);
   });
 
   it('notifies leak listeners until unsubscribed', async () => {
