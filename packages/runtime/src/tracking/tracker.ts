@@ -76,6 +76,8 @@ class TrackedAllocation implements Allocation {
   released = false;
   /** The delete stack, captured but not yet text (see `captureLazily`); undefined when none. */
   releaseStack: StackHolder | undefined = undefined;
+  /** Collected undeleted, and already named by its context's `finalize()`. */
+  namedAtFinalize = false;
   /** Alive at `baseline()`: never reported by checks (finalize still sees it). */
   baselined = false;
   /** Passed to `ignore()`: never reported, not even by finalize. */
@@ -294,9 +296,15 @@ export function closeContext(contextName: string): ContextRemains {
     if (object === undefined || record.released || record.ignored) continue;
     undeleted.push({ allocation: record, object });
   }
+  // Names are reused once a context is finalized: a collected leak is named by one finalize only.
   const collected = pending.filter(
-    (leak) => leak.kind === 'direct' && leak.allocation.contextName === contextName,
+    (leak) =>
+      leak.kind === 'direct' &&
+      leak.allocation.contextName === contextName &&
+      leak.allocation instanceof TrackedAllocation &&
+      !leak.allocation.namedAtFinalize,
   );
+  for (const leak of collected) (leak.allocation as TrackedAllocation).namedAtFinalize = true;
   return { undeleted, collected };
 }
 

@@ -381,6 +381,24 @@ describe('finalize and collected BHs', () => {
     await tracker.settle();
     expect(ofThisContext()).toEqual([]);
   });
+
+  it('a context that reuses a finalized name is not blamed for its predecessor', async () => {
+    const first = new AioContext({ name: 'reused-name' });
+    loseBh(first);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    gc();
+    expect(caught(() => first.finalize())).toBeInstanceOf(UndeletedBottomHalvesError);
+
+    const second = new AioContext({ name: 'reused-name' });
+    expect(second.name).toBe('reused-name');
+    expect(() => second.finalize()).not.toThrow();
+    expect(
+      tracker
+        .check()
+        .filter((l) => l.allocation.contextName === 'reused-name')
+        .map((l) => `${l.kind} ${l.allocation.name}`),
+    ).toEqual(['direct cleanup']);
+  });
 });
 
 describe('small rules', () => {
