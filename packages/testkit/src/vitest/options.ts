@@ -61,8 +61,13 @@ export interface ResolvedBhsanVitestOptions {
 
 const VITEST_ONLY_KEYS = ['mode', 'retainers', 'include', 'exclude', 'jsonReport'] as const;
 const MODES: readonly BhsanMode[] = ['unreachable', 'strict'];
+/** BHSAN_OPTIONS keys of the exit-time check; in plugin options they would do nothing. */
+const EXIT_ONLY_KEYS = ['exitcode', 'leak_check_at_exit'] as const;
 const SOURCE = 'bhsan() plugin options';
-const VALID_KEYS: readonly string[] = [...BHSAN_OPTION_KEYS, ...VITEST_ONLY_KEYS];
+const VALID_KEYS: readonly string[] = [
+  ...BHSAN_OPTION_KEYS.filter((key) => !(EXIT_ONLY_KEYS as readonly string[]).includes(key)),
+  ...VITEST_ONLY_KEYS,
+];
 
 /** Throws a `BhsanOptionsError` whose list of valid keys includes the Vitest-only ones. */
 function badOption(key: string, value: string | undefined, problem: string): never {
@@ -87,6 +92,14 @@ export function resolveBhsanVitestOptions(
   }
   const record = given as Record<string, unknown>;
   for (const key of Object.keys(record)) {
+    if ((EXIT_ONLY_KEYS as readonly string[]).includes(key)) {
+      badOption(
+        key,
+        String(record[key]),
+        `'${key}' does not apply under Vitest: the run's exit code follows the failed tests; ` +
+          'remove it from the plugin options',
+      );
+    }
     if (!VALID_KEYS.includes(key)) badOption(key, undefined, `unknown option '${key}'`);
   }
 

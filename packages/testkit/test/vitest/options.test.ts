@@ -71,10 +71,20 @@ describe('resolveBhsanVitestOptions', () => {
   it('rejects an unknown key, naming it and listing the Vitest-only keys too', () => {
     expect(() => resolveBhsanVitestOptions({ retainer: true }, ROOT, '')).toThrowError(
       "bhsan() plugin options: unknown option 'retainer'. Valid options: detect_leaks, " +
-        'leak_check_at_exit, exitcode, suppressions, print_suppressions, report_objects, ' +
+        'suppressions, print_suppressions, report_objects, ' +
         'max_leaks, malloc_context_size, log_path, strip_path_prefix, report_still_reachable, ' +
         'json, verbosity, mode, retainers, include, exclude, jsonReport.',
     );
+  });
+
+  it('rejects the exit-time keys, which would do nothing under Vitest', () => {
+    for (const given of [{ exitcode: 5 }, { leak_check_at_exit: false }]) {
+      const key = Object.keys(given)[0];
+      expect(() => resolveBhsanVitestOptions(given, ROOT, '')).toThrowError(
+        `'${key}' does not apply under Vitest: the run's exit code follows the failed tests; ` +
+          'remove it from the plugin options',
+      );
+    }
   });
 
   it('rejects bad values with the key named and a stable code', () => {
@@ -99,7 +109,7 @@ describe('resolveBhsanVitestOptions', () => {
 
   it('checks shared keys with their declared types, listing the plugin-only keys too', () => {
     const keys =
-      'Valid options: detect_leaks, leak_check_at_exit, exitcode, suppressions, ' +
+      'Valid options: detect_leaks, suppressions, ' +
       'print_suppressions, report_objects, max_leaks, malloc_context_size, log_path, ' +
       'strip_path_prefix, report_still_reachable, json, verbosity, mode, retainers, include, ' +
       'exclude, jsonReport.';
